@@ -1,0 +1,89 @@
+"""The database itself holds the students' rules: each raw-SQL write below must be refused."""
+
+import pytest
+
+from tests.students.factories import GuardianFactory, GuardianStudentFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("assignment", "constraint"),
+    [
+        ("grade = 9", "ck_students_grade_6_to_8"),
+        ("grade = 5", "ck_students_grade_6_to_8"),
+        ("language = 'fr'", "ck_students_language_valid"),
+        ("telegram_id = 0", "ck_students_telegram_id_positive"),
+        ("name = ''", "ck_students_name_not_empty"),
+        ("timezone = ''", "ck_students_timezone_not_empty"),
+    ],
+)
+def test_student_check_constraints(db_rejects, assignment, constraint):
+    student = StudentFactory.create()
+    db_rejects(
+        f"UPDATE students SET {assignment} WHERE id = %s", [student.pk], expected=[constraint]
+    )
+
+
+def test_student_grade_may_be_empty_until_registration():
+    student = StudentFactory.create(grade=None)
+    student.refresh_from_db()
+    assert student.grade is None
+
+
+def test_duplicate_telegram_id_is_rejected(db_rejects):
+    first, second = StudentFactory.create(), StudentFactory.create()
+    db_rejects(
+        "UPDATE students SET telegram_id = %s WHERE id = %s",
+        [first.telegram_id, second.pk],
+        expected=["uq_students_telegram_id", "students.telegram_id"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("assignment", "constraint"),
+    [("name = ''", "ck_guardians_name_not_empty"), ("phone = ''", "ck_guardians_phone_not_empty")],
+)
+def test_guardian_check_constraints(db_rejects, assignment, constraint):
+    guardian = GuardianFactory.create()
+    db_rejects(
+        f"UPDATE guardians SET {assignment} WHERE id = %s", [guardian.pk], expected=[constraint]
+    )
+
+
+def test_guardian_telegram_id_unique_when_set(db_rejects):
+    GuardianFactory.create(telegram_id=None)
+    GuardianFactory.create(telegram_id=None)  # several guardians without Telegram are fine
+    first = GuardianFactory.create(telegram_id=555)
+    second = GuardianFactory.create(telegram_id=None)
+    db_rejects(
+        "UPDATE guardians SET telegram_id = %s WHERE id = %s",
+        [first.telegram_id, second.pk],
+        expected=["uq_guardians_telegram_id", "guardians.telegram_id"],
+    )
+
+
+def test_guardian_relationship_must_be_known(db_rejects):
+    link = GuardianStudentFactory.create()
+    db_rejects(
+        "UPDATE guardian_students SET relationship = 'uncle' WHERE id = %s",
+        [link.pk],
+        expected=["ck_guardian_students_relationship_valid"],
+    )
+
+
+def test_guardian_linked_once_per_student(db_rejects):
+    link = GuardianStudentFactory.create()
+    db_rejects(
+        "INSERT INTO guardian_students (guardian_id, student_id, relationship, created_at) "
+        "VALUES (%s, %s, 'father', CURRENT_TIMESTAMP)",
+        [link.guardian_id, link.student_id],
+        expected=["uq_guardian_students_pair", "guardian_students.guardian_id"],
+    )
+
+
+def test_deleting_a_student_removes_their_guardian_links_not_the_guardian():
+    link = GuardianStudentFactory.create()
+    link.student.delete()
+    assert link.guardian.__class__.objects.filter(pk=link.guardian_id).exists()
+    assert not link.__class__.objects.filter(pk=link.pk).exists()
