@@ -40,7 +40,8 @@ def test_session_check_constraints(db_rejects, assignment, constraint):
 def test_one_in_progress_session_per_student(db_rejects):
     first = PracticeSessionFactory.create()
     second = PracticeSessionFactory.create(student=first.student, status="abandoned")
-    PracticeSessionFactory.create(student=first.student, status="abandoned")  # closed ones may pile up
+    # Closed sessions may pile up.
+    PracticeSessionFactory.create(student=first.student, status="abandoned")
     db_rejects(
         "UPDATE sessions SET status = 'in_progress' WHERE id = %s",
         [second.pk],
