@@ -35,3 +35,11 @@ def db_rejects(db: None) -> Callable[..., str]:
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def topics(db: None) -> None:
+    """The shipped NCTB topics (fixtures/topics.json)."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "fixtures/topics.json", verbosity=0)

@@ -3,6 +3,8 @@ from django.db.models import Q
 
 from apps.core.models import TimeStampedModel
 
+HINT_LEVELS_COUNT = 3  # every problem has (or should get) hints at levels 1, 2 and 3
+
 
 class TopicManager(models.Manager["Topic"]):
     def get_by_natural_key(self, code: str) -> "Topic":

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from apps.content.models import Topic
+from apps.content.models import Problem, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +26,12 @@ def test_bootstrap_prints_a_login_that_works_and_repeats_it(client, capsys, tmp_
     assert client.login(username=username, password=password)
     assert client.get("/admin/").status_code == 200
     assert Topic.objects.count() == 29
+    assert Problem.objects.filter(is_active=True).count() == 280
 
     second = _run_bootstrap(capsys, credentials)
     assert f"password: {password}" in second
-    assert Topic.objects.count() == 29  # loading the library twice changes nothing
+    assert "0 created, 0 updated, 280 unchanged" in second
+    assert (Topic.objects.count(), Problem.objects.count()) == (29, 280)
 
 
 def test_bootstrap_does_not_print_a_stale_password(capsys, tmp_path, django_user_model):
