@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "apps.core",
     "apps.students",
     "apps.content",
@@ -91,6 +94,52 @@ TIME_ZONE = env.str("TIME_ZONE", default="Asia/Dhaka")
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", "English"), ("bn", "বাংলা (Bengali)")]
 USE_I18N = True
+
+# --- API -----------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.students.auth.StudentTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["apps.students.auth.IsStudent"],
+    "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.SettingsScopedThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+# Requests per scope: "N/second|minute|hour|day"; empty disables that throttle.
+THROTTLE_RATES = {
+    "auth": env.str("THROTTLE_AUTH_RATE", default="30/minute"),
+    "bot_auth": env.str("THROTTLE_BOT_AUTH_RATE", default="3000/minute"),
+    "hints": env.str("THROTTLE_HINTS_RATE", default="60/minute"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Dars API",
+    "DESCRIPTION": "Daily bilingual maths practice for grades 6-8: sign-in, sessions, answers, "
+    'hints, streaks and progress. Every error is `{"error": {"code", "message", '
+    '"details"}}`.',
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ConfidenceEnum": "apps.practice.models.Response.Confidence",
+        "SessionStatusEnum": "apps.practice.models.PracticeSession.Status",
+    },
+}
+
+# Telegram: the bot token verifies Mini App initData; initData older than this is refused.
+TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_AUTH_MAX_AGE_SECONDS = env.int("TELEGRAM_AUTH_MAX_AGE_SECONDS", default=24 * 3600)
+# How long a student token is valid.
+STUDENT_TOKEN_TTL_SECONDS = env.int("STUDENT_TOKEN_TTL_SECONDS", default=30 * 24 * 3600)
+
+# Practice: session length, how long a seen problem is held back, target success rate.
+PRACTICE_SESSION_MINUTES = env.int("PRACTICE_SESSION_MINUTES", default=30)
+PRACTICE_RECENT_DAYS = env.int("PRACTICE_RECENT_DAYS", default=14)
+PRACTICE_TARGET_SUCCESS = env.float("PRACTICE_TARGET_SUCCESS", default=0.75)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

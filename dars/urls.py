@@ -1,9 +1,55 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.practice import api as practice_api
+from apps.students import api as students_api
+
+
+class IdConverter:
+    """A database id: at most 18 digits, so it always fits PostgreSQL's bigint."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 admin.site.site_header = "Dars administration"
 admin.site.site_title = "Dars admin"
 
+api_v1 = [
+    path("auth/telegram/", students_api.TelegramSignInView.as_view(), name="auth-telegram"),
+    path("auth/bot/", students_api.BotSignInView.as_view(), name="auth-bot"),
+    path("auth/token/", students_api.TokenView.as_view(), name="auth-token"),
+    path("me/", students_api.MeView.as_view(), name="me"),
+    path("sessions/", practice_api.SessionListView.as_view(), name="sessions"),
+    path("sessions/<id:session_id>/", practice_api.SessionDetailView.as_view(), name="session"),
+    path(
+        "sessions/<id:session_id>/answers/",
+        practice_api.SessionAnswerView.as_view(),
+        name="session-answers",
+    ),
+    path(
+        "sessions/<id:session_id>/hints/",
+        practice_api.SessionHintView.as_view(),
+        name="session-hints",
+    ),
+    path("streak/", practice_api.StreakView.as_view(), name="streak"),
+    path("progress/", practice_api.ProgressView.as_view(), name="progress"),
+]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+handler404 = "apps.core.api.json_or_html_404"
+handler500 = "apps.core.api.json_or_html_500"

@@ -43,3 +43,11 @@ def topics(db: None) -> None:
     from django.core.management import call_command
 
     call_command("loaddata", "fixtures/topics.json", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Throttle counters live in the cache; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -86,6 +86,9 @@ class Problem(TimeStampedModel):
     estimated_time_minutes = models.SmallIntegerField(default=5)
     is_active = models.BooleanField(default=True)
     version = models.IntegerField(default=1)
+    # Elo-style difficulty on the logit scale, seeded from `difficulty` and learned from answers.
+    rating = models.FloatField(default=0.0, db_default=0.0)
+    rated_answers = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         db_table = "problems"
@@ -109,6 +112,9 @@ class Problem(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(version__gte=1), name="ck_problems_version_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(rated_answers__gte=0), name="ck_problems_rated_answers_nonnegative"
             ),
             models.CheckConstraint(condition=~Q(code=""), name="ck_problems_code_not_empty"),
             models.CheckConstraint(condition=~Q(answer=""), name="ck_problems_answer_not_empty"),

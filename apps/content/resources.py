@@ -25,6 +25,7 @@ from apps.content.spreadsheet import (
     parse_row,
     problem_values,
 )
+from apps.practice.rating import seed_rating
 
 # import-export numbers data rows from 1; people count spreadsheet rows with the header as 1.
 HEADER_ROWS = 1
@@ -117,6 +118,8 @@ class ProblemResource(resources.ModelResource):
             else:
                 setattr(instance, name, value)
         instance.code = parsed.code
+        if instance.pk is None:  # a new problem starts rated by its authored difficulty
+            instance.rating = seed_rating(instance.difficulty)
 
     def skip_row(
         self, instance: Problem, original: Any, row: Any, import_validation_errors: Any = None

@@ -11,6 +11,7 @@ from apps.students.models import Student
 PROBLEMS_PER_SESSION = 5
 MAX_HINTS = 3
 MILESTONES = (7, 14, 30, 60, 90, 180, 365)
+MAX_FREEZES = 2
 
 
 class PracticeSession(TimeStampedModel):
@@ -28,6 +29,10 @@ class PracticeSession(TimeStampedModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     total_time_seconds = models.IntegerField(default=0)
     problems_correct = models.SmallIntegerField(default=0)
+    # What the completing answer reported, kept so a retried request gets the same summary.
+    streak_after = models.IntegerField(null=True, blank=True)
+    milestone_reached = models.SmallIntegerField(null=True, blank=True)
+    freeze_used = models.BooleanField(default=False, db_default=False)
     problems = models.ManyToManyField(Problem, through="SessionProblem", related_name="+")
 
     class Meta:
@@ -53,6 +58,11 @@ class PracticeSession(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status="completed") | Q(completed_at__isnull=False),
                 name="ck_sessions_completed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(milestone_reached__isnull=True)
+                | Q(milestone_reached__in=list(MILESTONES)),
+                name="ck_sessions_milestone_valid",
             ),
             # At most one open session per student: starting twice returns the open one.
             models.UniqueConstraint(
@@ -178,6 +188,9 @@ class Streak(TimeStampedModel):
     current_streak = models.IntegerField(default=0)
     longest_streak = models.IntegerField(default=0)
     last_practice_date = models.DateField(null=True, blank=True)
+    # Streak freezes held: one earned per 7-day stretch, at most 2; one covers a missed day.
+    freezes = models.SmallIntegerField(default=0, db_default=0)
+    freezes_used = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         db_table = "streaks"
@@ -188,6 +201,13 @@ class Streak(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(longest_streak__gte=F("current_streak")),
                 name="ck_streaks_longest_gte_current",
+            ),
+            models.CheckConstraint(
+                condition=Q(freezes__gte=0, freezes__lte=MAX_FREEZES),
+                name="ck_streaks_freezes_0_to_2",
+            ),
+            models.CheckConstraint(
+                condition=Q(freezes_used__gte=0), name="ck_streaks_freezes_used_nonnegative"
             ),
         ]
 
@@ -233,6 +253,9 @@ class TopicMastery(TimeStampedModel):
     next_review_date = models.DateField(null=True, blank=True)
     interval_days = models.IntegerField(default=0)
     ease = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("2.50"))
+    # The latest outcomes, oldest first: C correct, H correct with hints, X wrong (at most 10).
+    recent = models.CharField(max_length=10, blank=True, default="", db_default="")
+    last_practiced_on = models.DateField(null=True, blank=True)
 
     class Meta:
         db_table = "topic_mastery"

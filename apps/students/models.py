@@ -24,6 +24,9 @@ class Student(TimeStampedModel):
     grade = models.SmallIntegerField(choices=Grade.choices, null=True, blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.BENGALI)
     timezone = models.CharField(max_length=64, default="Asia/Dhaka")
+    # Elo-style ability on the logit scale (0 = even odds on a medium problem).
+    ability = models.FloatField(default=0.0, db_default=0.0)
+    rated_answers = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         db_table = "students"
@@ -44,11 +47,79 @@ class Student(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(timezone=""), name="ck_students_timezone_not_empty"
             ),
+            models.CheckConstraint(
+                condition=Q(rated_answers__gte=0), name="ck_students_rated_answers_nonnegative"
+            ),
         ]
         indexes = [models.Index(fields=["grade"], name="idx_students_grade")]
 
     def __str__(self) -> str:
         return f"{self.name} (tg {self.telegram_id})"
+
+    # A signed-in student is the API's request.user (see apps.students.auth).
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def registered(self) -> bool:
+        return self.grade is not None
+
+
+class StudentToken(models.Model):
+    """A bearer token a student's client uses; only its SHA-256 is stored."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="tokens")
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    via = models.CharField(max_length=10, choices=[("telegram", "Mini App"), ("bot", "Bot")])
+
+    class Meta:
+        db_table = "student_tokens"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["key_hash"], name="uq_student_tokens_key_hash"),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="ck_student_tokens_expire_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=Q(via__in=["telegram", "bot"]), name="ck_student_tokens_via_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["student", "created_at"], name="idx_tokens_student_created")
+        ]
+
+    def __str__(self) -> str:
+        return f"token {self.pk} of {self.student_id}"
+
+
+class ServiceAPIKey(models.Model):
+    """A key for a trusted server (the Telegram bot). Shown once at creation; stored hashed."""
+
+    name = models.CharField(max_length=100, help_text="Who uses this key, e.g. 'production bot'")
+    prefix = models.CharField(max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        db_table = "service_api_keys"
+        ordering = ["-created_at"]
+        verbose_name = "service API key"
+        constraints = [
+            models.UniqueConstraint(fields=["prefix"], name="uq_service_api_keys_prefix"),
+            models.UniqueConstraint(fields=["key_hash"], name="uq_service_api_keys_key_hash"),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="ck_service_api_keys_name_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
 
 
 class Guardian(TimeStampedModel):

@@ -44,6 +44,7 @@ def test_topic_code_is_unique(db_rejects):
         ("question_bn = ''", "ck_problems_questions_not_empty"),
         ("answer_type = 'fraction', tolerance = '0.1'", "ck_problems_tolerance_numeric_only"),
         ("simplest_form = TRUE", "ck_problems_simplest_form_fraction_only"),
+        ("rated_answers = -1", "ck_problems_rated_answers_nonnegative"),
     ],
 )
 def test_problem_check_constraints(db_rejects, assignment, constraint):

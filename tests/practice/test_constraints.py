@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
         ("total_time_seconds = -1", "ck_sessions_total_time_nonnegative"),
         ("expires_at = started_at", "ck_sessions_expires_after_start"),
         ("status = 'completed', completed_at = NULL", "ck_sessions_completed_has_time"),
+        ("milestone_reached = 8", "ck_sessions_milestone_valid"),
     ],
 )
 def test_session_check_constraints(db_rejects, assignment, constraint):
@@ -129,6 +130,9 @@ def test_hint_view_rules(db_rejects):
     [
         ("longest_streak = 2, current_streak = 3", "ck_streaks_longest_gte_current"),
         ("current_streak = -1", "ck_streaks_current_nonnegative"),
+        ("freezes = 3", "ck_streaks_freezes_0_to_2"),
+        ("freezes = -1", "ck_streaks_freezes_0_to_2"),
+        ("freezes_used = -1", "ck_streaks_freezes_used_nonnegative"),
     ],
 )
 def test_streak_check_constraints(db_rejects, assignment, constraint):

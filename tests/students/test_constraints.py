@@ -87,3 +87,53 @@ def test_deleting_a_student_removes_their_guardian_links_not_the_guardian():
     link.student.delete()
     assert link.guardian.__class__.objects.filter(pk=link.guardian_id).exists()
     assert not link.__class__.objects.filter(pk=link.pk).exists()
+
+
+def test_student_rated_answers_cannot_be_negative(db_rejects):
+    student = StudentFactory.create()
+    db_rejects(
+        "UPDATE students SET rated_answers = -1 WHERE id = %s",
+        [student.pk],
+        expected=["ck_students_rated_answers_nonnegative"],
+    )
+
+
+def test_token_rules(db_rejects):
+    from apps.students.services import token_issue
+
+    student = StudentFactory.create()
+    token_issue(student=student, via="bot")
+    token_issue(student=student, via="telegram")
+    first, second = student.tokens.order_by("id")
+    db_rejects(
+        "UPDATE student_tokens SET expires_at = created_at WHERE id = %s",
+        [first.pk],
+        expected=["ck_student_tokens_expire_after_creation"],
+    )
+    db_rejects(
+        "UPDATE student_tokens SET via = 'sms' WHERE id = %s",
+        [first.pk],
+        expected=["ck_student_tokens_via_valid"],
+    )
+    db_rejects(
+        "UPDATE student_tokens SET key_hash = %s WHERE id = %s",
+        [first.key_hash, second.pk],
+        expected=["uq_student_tokens_key_hash", "student_tokens.key_hash"],
+    )
+
+
+def test_service_key_rules(db_rejects):
+    from apps.students.services import service_key_create
+
+    first, _ = service_key_create(name="bot one")
+    second, _ = service_key_create(name="bot two")
+    db_rejects(
+        "UPDATE service_api_keys SET name = '' WHERE id = %s",
+        [first.pk],
+        expected=["ck_service_api_keys_name_not_empty"],
+    )
+    db_rejects(
+        "UPDATE service_api_keys SET prefix = %s WHERE id = %s",
+        [first.prefix, second.pk],
+        expected=["uq_service_api_keys_prefix", "service_api_keys.prefix"],
+    )

@@ -1,0 +1,137 @@
+"""What every Dars API endpoint shares: one error shape, throttles, pagination.
+
+Every error answers `{"error": {"code": "...", "message": "...", "details": {...}}}`; 400s carry
+the field errors in `details`; messages a student reads come in the student's language.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from apps.core.errors import DarsError
+from apps.core.messages import message
+
+logger = logging.getLogger(__name__)
+
+DRF_CODES = {
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+    exceptions.ParseError: "malformed_request",
+    exceptions.ValidationError: "invalid",
+}
+
+
+def _language(request: Any) -> str:
+    user = getattr(request, "user", None)
+    return getattr(user, "language", None) or "en"
+
+
+def error_body(code: str, text: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": text, "details": details or {}}}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    request = context.get("request")
+    language = _language(request)
+    if isinstance(exc, DarsError):
+        text = message(exc.code, language, default=exc.message, **exc.details)
+        return Response(error_body(exc.code, text, exc.details), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    code = next((c for kind, c in DRF_CODES.items() if isinstance(exc, kind)), "error")
+    details: dict[str, Any] = {}
+    if isinstance(exc, exceptions.ValidationError):
+        details = {
+            "fields": exc.detail
+            if isinstance(exc.detail, dict)
+            else {"non_field_errors": exc.detail}
+        }
+        text = message("invalid", language, default="Some fields are not valid.")
+    elif isinstance(exc, exceptions.Throttled):
+        wait = getattr(exc, "wait", None)
+        details = {"retry_after_seconds": round(wait) if wait else None}
+        text = message("throttled", language, default=str(exc.detail))
+    else:
+        text = message(code, language, default=str(exc.detail))
+    response.data = error_body(code, text, details)
+    return response
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable machine-readable code, e.g. session_expired")
+    message = serializers.CharField(help_text="Human-readable, in the student's language")
+    details = serializers.DictField(
+        help_text="Extra data; for 400s `fields` maps each field to its errors"
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+class SettingsScopedThrottle(ScopedRateThrottle):
+    """Scoped throttle whose rates are read from settings.THROTTLE_RATES at request time."""
+
+    def get_rate(self) -> str | None:
+        rate: str | None = settings.THROTTLE_RATES.get(self.scope or "")
+        return rate
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        self.scope = getattr(view, self.scope_attr, None) or ""
+        if not self.scope or not self.get_rate():
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super(ScopedRateThrottle, self).allow_request(request, view)
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def no_content() -> Response:
+    return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def json_or_html_404(request: Any, exception: Exception) -> Any:
+    """URLs under /api/ that match no endpoint answer in the API's error shape."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        body = error_body("not_found", message("not_found", "en", default="Not found."))
+        return JsonResponse(body, status=404)
+    return page_not_found(request, exception)
+
+
+def json_or_html_500(request: Any) -> Any:
+    from django.http import JsonResponse
+    from django.views.defaults import server_error
+
+    if request.path.startswith("/api/"):
+        body = error_body("server_error", "Something went wrong on our side; please try again.")
+        return JsonResponse(body, status=500)
+    return server_error(request)

@@ -1,0 +1,184 @@
+"""Practice endpoints: sessions, answers, hints, streak, progress."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.api import ErrorSerializer, Pagination
+from apps.practice import selectors, services
+from apps.practice.serializers import (
+    AnswerIn,
+    AnswerOut,
+    HintIn,
+    HintOut,
+    SessionOut,
+    SessionPageOut,
+    SessionSummaryOut,
+    StreakOut,
+    TopicProgressOut,
+    present_answer,
+    present_hint,
+    present_progress,
+    present_session,
+    present_streak,
+    present_summary,
+)
+from apps.students.auth import IsStudent, StudentTokenAuthentication, request_student
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+AUTH_ERRORS = {401: _error("Not signed in, or the token expired or was revoked")}
+NOT_FOUND = {404: _error("No such session for this student")}
+
+
+class StudentAPIView(APIView):
+    authentication_classes = [StudentTokenAuthentication]
+    permission_classes = [IsStudent]
+
+
+class SessionListView(StudentAPIView):
+    @extend_schema(
+        operation_id="sessions_start",
+        request=None,
+        responses={
+            200: OpenApiResponse(SessionOut, description="The session already in progress"),
+            201: OpenApiResponse(SessionOut, description="A new session"),
+            409: _error("registration_required (no grade yet) or no_problems_available"),
+            **AUTH_ERRORS,
+        },
+        tags=["sessions"],
+        description="Start today's practice: returns the open session if there is one "
+        "(idempotent), else creates one with 5 problems chosen for the student.",
+    )
+    def post(self, request: Request) -> Response:
+        student = request_student(request)
+        started = services.session_start(student=student)
+        session = selectors.session_detail(student=student, session_id=started.session.pk)
+        return Response(
+            SessionOut(present_session(session, student.language)).data,
+            status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
+        operation_id="sessions_list",
+        parameters=[
+            OpenApiParameter("page", int, description="Page number, from 1"),
+            OpenApiParameter(
+                "page_size", int, description="Sessions per page (default 20, max 100)"
+            ),
+        ],
+        responses={200: SessionPageOut, 404: _error("No such page"), **AUTH_ERRORS},
+        tags=["sessions"],
+        description="The student's sessions, newest first (paginated: `page`, `page_size`).",
+    )
+    def get(self, request: Request) -> Response:
+        student = request_student(request)
+        services.sessions_expire(now=timezone.now(), student=student)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(
+            selectors.session_history(student=student), request, view=self
+        )
+        data = [present_summary(s, s.answered) for s in page or []]  # type: ignore[attr-defined]
+        return paginator.get_paginated_response(SessionSummaryOut(data, many=True).data)
+
+
+class SessionDetailView(StudentAPIView):
+    @extend_schema(
+        operation_id="sessions_read",
+        responses={200: SessionOut, **AUTH_ERRORS, **NOT_FOUND},
+        tags=["sessions"],
+    )
+    def get(self, request: Request, session_id: int) -> Response:
+        student = request_student(request)
+        services.sessions_expire(now=timezone.now(), student=student)
+        session = selectors.session_detail(student=student, session_id=session_id)
+        return Response(SessionOut(present_session(session, student.language)).data)
+
+
+class SessionAnswerView(StudentAPIView):
+    @extend_schema(
+        operation_id="sessions_answer",
+        request=AnswerIn,
+        responses={
+            200: AnswerOut,
+            400: _error("Invalid input, or problem_not_in_session"),
+            409: _error("session_expired, session_closed or already_answered (a different answer)"),
+            **AUTH_ERRORS,
+            **NOT_FOUND,
+        },
+        tags=["sessions"],
+        description="Answer one problem. correct/incorrect are final; an identical retry "
+        "returns the same result. unparseable/not_simplified are not attempts.",
+    )
+    def post(self, request: Request, session_id: int) -> Response:
+        student = request_student(request)
+        data = AnswerIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        outcome = services.session_answer(
+            student=student, session_id=session_id, **data.validated_data
+        )
+        return Response(AnswerOut(present_answer(outcome, student.language)).data)
+
+
+class SessionHintView(StudentAPIView):
+    throttle_scope = "hints"
+
+    @extend_schema(
+        operation_id="sessions_hint",
+        request=HintIn,
+        responses={
+            200: HintOut,
+            400: _error("Invalid input, or problem_not_in_session"),
+            409: _error("no_more_hints, session_expired or session_closed"),
+            429: _error("Too many hint requests"),
+            **AUTH_ERRORS,
+            **NOT_FOUND,
+        },
+        tags=["sessions"],
+        description="The next hint for a problem (level 1, then 2, then 3), recorded as seen.",
+    )
+    def post(self, request: Request, session_id: int) -> Response:
+        student = request_student(request)
+        data = HintIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        shown = services.session_hint(
+            student=student,
+            session_id=session_id,
+            problem_id=data.validated_data["problem_id"],
+        )
+        return Response(HintOut(present_hint(shown, student.language)).data)
+
+
+class StreakView(StudentAPIView):
+    @extend_schema(
+        operation_id="streak_read", responses={200: StreakOut, **AUTH_ERRORS}, tags=["progress"]
+    )
+    def get(self, request: Request) -> Response:
+        student = request_student(request)
+        today = services.local_date(student, timezone.now())
+        data = present_streak(
+            selectors.streak_for(student=student), selectors.milestones_for(student=student), today
+        )
+        return Response(StreakOut(data).data)
+
+
+class ProgressView(StudentAPIView):
+    @extend_schema(
+        operation_id="progress_read",
+        responses={200: TopicProgressOut(many=True), **AUTH_ERRORS},
+        tags=["progress"],
+        description="Every topic of the student's grade with mastery level, accuracy and "
+        "next review date.",
+    )
+    def get(self, request: Request) -> Response:
+        student = request_student(request)
+        rows = selectors.progress_for(student=student)
+        return Response(TopicProgressOut(present_progress(rows, student.language), many=True).data)

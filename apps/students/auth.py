@@ -1,0 +1,119 @@
+"""API authentication: student bearer tokens and service API keys (both stored hashed)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions, permissions
+
+from apps.students.models import ServiceAPIKey, Student, StudentToken
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class _HeaderKeyAuthentication(authentication.BaseAuthentication):
+    """`Authorization: <keyword> <secret>`; subclasses look the secret up by its hash."""
+
+    keyword = ""
+
+    def secret(self, request: Any) -> str | None:
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Malformed Authorization header.")
+        try:
+            return header[1].decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise exceptions.AuthenticationFailed("Malformed credentials.") from exc
+
+    def authenticate_header(self, request: Any) -> str:
+        return self.keyword
+
+
+class StudentTokenAuthentication(_HeaderKeyAuthentication):
+    """`Authorization: Bearer <token>` from the sign-in endpoints."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request: Any) -> tuple[Student, StudentToken] | None:
+        raw = self.secret(request)
+        if raw is None:
+            return None
+        token = (
+            StudentToken.objects.select_related("student")
+            .filter(key_hash=hash_secret(raw), revoked_at__isnull=True)
+            .first()
+        )
+        if token is None or token.expires_at <= timezone.now():
+            raise exceptions.AuthenticationFailed("Invalid or expired token.")
+        return token.student, token
+
+
+class ServiceKeyAuthentication(_HeaderKeyAuthentication):
+    """`Authorization: Api-Key <key>` for trusted servers (the Telegram bot)."""
+
+    keyword = "Api-Key"
+
+    def authenticate(self, request: Any) -> tuple[Any, ServiceAPIKey] | None:
+        raw = self.secret(request)
+        if raw is None:
+            return None
+        key = ServiceAPIKey.objects.filter(
+            key_hash=hash_secret(raw), revoked_at__isnull=True
+        ).first()
+        if key is None:
+            raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
+        ServiceAPIKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+        return None, key
+
+
+class IsStudent(permissions.BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return isinstance(request.user, Student)
+
+
+class IsService(permissions.BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return isinstance(request.auth, ServiceAPIKey)
+
+
+class StudentTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "apps.students.auth.StudentTokenAuthentication"
+    name = "studentToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "description": "A student token from sign-in"}
+
+
+class ServiceKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "apps.students.auth.ServiceKeyAuthentication"
+    name = "serviceApiKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Api-Key <key>`; keys are created and revoked in the admin",
+        }
+
+
+def request_student(request: Any) -> Student:
+    """The signed-in student of an API request (views behind IsStudent)."""
+    user = request.user
+    if not isinstance(user, Student):
+        raise exceptions.NotAuthenticated()
+    return user
+
+
+def request_token(request: Any) -> StudentToken:
+    token = request.auth
+    if not isinstance(token, StudentToken):
+        raise exceptions.NotAuthenticated()
+    return token

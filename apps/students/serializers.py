@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import functools
+import zoneinfo
+from typing import Any
+
+from rest_framework import serializers
+
+from apps.students.models import Student
+
+
+@functools.cache
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+class TelegramSignInIn(serializers.Serializer):
+    init_data = serializers.CharField(
+        max_length=8192, help_text="The raw `Telegram.WebApp.initData` string"
+    )
+
+
+class BotSignInIn(serializers.Serializer):
+    telegram_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class StudentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    telegram_id = serializers.IntegerField()
+    name = serializers.CharField()
+    grade = serializers.IntegerField(allow_null=True)
+    language = serializers.ChoiceField(choices=Student.Language.choices)
+    timezone = serializers.CharField()
+    registered = serializers.BooleanField(help_text="True once a grade is chosen")
+    created_at = serializers.DateTimeField()
+
+
+class SignInOut(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Bearer <token>`")
+    expires_at = serializers.DateTimeField()
+    registered = serializers.BooleanField()
+    student = StudentOut()
+
+
+class StudentUpdateIn(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    grade = serializers.ChoiceField(choices=Student.Grade.choices, required=False)
+    language = serializers.ChoiceField(choices=Student.Language.choices, required=False)
+    timezone = serializers.CharField(max_length=64, required=False)
+
+    def validate_name(self, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise serializers.ValidationError("Name cannot be empty.")
+        return value
+
+    def validate_timezone(self, value: str) -> str:
+        if value not in _timezones():
+            raise serializers.ValidationError(f"Unknown time zone {value!r} (e.g. Asia/Dhaka).")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["This field cannot be changed."] for name in sorted(unknown)}
+            )
+        return attrs
+
+
+def present_student(student: Student) -> dict[str, Any]:
+    return {
+        "id": student.pk,
+        "telegram_id": student.telegram_id,
+        "name": student.name,
+        "grade": student.grade,
+        "language": student.language,
+        "timezone": student.timezone,
+        "registered": student.registered,
+        "created_at": student.created_at,
+    }

@@ -1,0 +1,412 @@
+"""The practice API through the real HTTP stack and database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from apps.practice.models import HintView, PracticeSession, Response, Streak, TopicMastery
+from apps.students.models import Student
+from tests.practice.helpers import (
+    BENGALI,
+    client_for,
+    make_library,
+    new_student,
+    right_answer,
+    wrong_answer,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library():
+    return make_library()
+
+
+@pytest.fixture
+def student(library):
+    return new_student(language="bn")
+
+
+@pytest.fixture
+def client(student):
+    return client_for(student)
+
+
+def _start(client) -> dict:
+    response = client.post("/api/v1/sessions/")
+    assert response.status_code in (200, 201), response.content
+    return response.json()
+
+
+def _answer(client, session_id: int, problem_id: int, answer: str, **extra):
+    body = {"problem_id": problem_id, "answer": answer, "time_spent_seconds": 30, **extra}
+    return client.post(f"/api/v1/sessions/{session_id}/answers/", body, format="json")
+
+
+def _hint(client, session_id: int, problem_id: int):
+    return client.post(
+        f"/api/v1/sessions/{session_id}/hints/", {"problem_id": problem_id}, format="json"
+    )
+
+
+# --- starting ------------------------------------------------------------------------------
+
+
+def test_start_creates_five_problems_in_the_students_language_without_answers(client, student):
+    response = client.post("/api/v1/sessions/")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "in_progress"
+    assert [p["position"] for p in body["problems"]] == [1, 2, 3, 4, 5]
+    assert len({p["problem_id"] for p in body["problems"]}) == 5
+    first = body["problems"][0]
+    assert set(first) == {
+        "problem_id",
+        "position",
+        "question",
+        "answer_type",
+        "options",
+        "estimated_time_minutes",
+        "hints_available",
+        "hints_used",
+        "status",
+    }
+    assert all("কত" in p["question"] or "বড়" in p["question"] for p in body["problems"])
+    assert "answer" not in str(body).replace("answer_type", "").replace("answered", "")
+    started = dt.datetime.fromisoformat(body["started_at"])
+    expires = dt.datetime.fromisoformat(body["expires_at"])
+    assert expires - started == dt.timedelta(minutes=30)
+
+
+def test_start_is_idempotent_while_a_session_is_open(client):
+    first = client.post("/api/v1/sessions/")
+    second = client.post("/api/v1/sessions/")
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
+    assert PracticeSession.objects.count() == 1
+
+
+def test_start_before_choosing_a_grade_is_refused_clearly(library):
+    student = new_student(grade=None, language="bn")
+    response = client_for(student).post("/api/v1/sessions/")
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "registration_required"
+    assert "শ্রেণি" in error["message"]  # in the student's language
+    assert PracticeSession.objects.count() == 0
+
+
+def test_start_with_too_few_problems_is_a_clear_conflict(db):
+    make_library(grade=8, topics=1, per_topic=2)
+    response = client_for(new_student(grade=8)).post("/api/v1/sessions/")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "no_problems_available"
+
+
+def test_only_active_problems_of_the_students_grade_are_chosen(client, library):
+    other_grade = make_library(grade=8)
+    for problem in library[:6]:
+        problem.is_active = False
+        problem.save()
+    chosen = {p["problem_id"] for p in _start(client)["problems"]}
+    assert not chosen & {p.pk for p in library[:6]}
+    assert not chosen & {p.pk for p in other_grade}
+
+
+def test_problems_seen_recently_are_not_repeated_while_unseen_remain(client):
+    seen: set[int] = set()
+    for _ in range(3):
+        session = _start(client)
+        ids = {p["problem_id"] for p in session["problems"]}
+        assert not ids & seen
+        seen |= ids
+        PracticeSession.objects.filter(pk=session["id"]).update(status="abandoned")
+    assert len(seen) == 15  # 18 problems in the library, none repeated in 3 sessions
+
+
+# --- answering -----------------------------------------------------------------------------
+
+
+def test_correct_answer_in_bengali_digits_is_final_with_answer_and_explanation(client):
+    session = _start(client)
+    problem = next(p for p in session["problems"] if p["answer_type"] == "numeric")
+    typed = right_answer(problem["problem_id"]).translate(BENGALI)
+
+    response = _answer(client, session["id"], problem["problem_id"], typed)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["result"] == "correct" and body["final"] is True
+    assert body["message"] == "সঠিক! খুব ভালো।"
+    assert body["correct_answer"] == right_answer(problem["problem_id"]).translate(BENGALI)
+    assert body["explanation"].startswith("যোগফল")
+    assert body["progress"] == {"answered": 1, "correct": 1, "total": 5}
+    assert Response.objects.get().is_correct
+
+
+def test_unparseable_answer_is_not_an_attempt(client):
+    session = _start(client)
+    problem_id = next(p["problem_id"] for p in session["problems"] if p["answer_type"] == "numeric")
+    body = _answer(client, session["id"], problem_id, "আমি জানি না").json()
+    assert body["result"] == "unparseable" and body["final"] is False
+    assert body["message"] and body["correct_answer"] is None
+    assert Response.objects.count() == 0
+    # ...and the problem can still be answered
+    assert _answer(client, session["id"], problem_id, right_answer(problem_id)).json()["final"]
+
+
+def test_identical_retry_gets_the_identical_result_and_a_different_answer_409(client):
+    session = _start(client)
+    problem_id = session["problems"][0]["problem_id"]
+    first = _answer(client, session["id"], problem_id, wrong_answer(problem_id))
+    retry = _answer(client, session["id"], problem_id, wrong_answer(problem_id))
+    assert first.status_code == retry.status_code == 200
+    assert first.json() == retry.json()
+    assert first.json()["result"] == "incorrect"
+
+    changed = _answer(client, session["id"], problem_id, right_answer(problem_id))
+    assert changed.status_code == 409
+    assert changed.json()["error"]["code"] == "already_answered"
+    assert Response.objects.count() == 1 and not Response.objects.get().is_correct
+
+
+def test_answer_to_a_problem_outside_the_session_is_refused(client, library):
+    session = _start(client)
+    in_session = {p["problem_id"] for p in session["problems"]}
+    outside = next(p.pk for p in library if p.pk not in in_session)
+    response = _answer(client, session["id"], outside, "1")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "problem_not_in_session"
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"answer": "5"}, "problem_id"),
+        ({"problem_id": "x", "answer": "5"}, "problem_id"),
+        ({"problem_id": 1}, "answer"),
+        ({"problem_id": 1, "answer": "5", "time_spent_seconds": -3}, "time_spent_seconds"),
+        ({"problem_id": 1, "answer": "5", "confidence": "sure"}, "confidence"),
+        ({"problem_id": 1, "answer": "x" * 501}, "answer"),
+    ],
+)
+def test_bad_answer_bodies_name_the_field_and_write_nothing(client, body, field):
+    session = _start(client)
+    response = client.post(f"/api/v1/sessions/{session['id']}/answers/", body, format="json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and field in error["details"]["fields"]
+    assert Response.objects.count() == 0
+
+
+def test_malformed_json_is_a_400_not_a_500(client):
+    session = _start(client)
+    response = client.post(
+        f"/api/v1/sessions/{session['id']}/answers/", "{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed_request"
+
+
+def test_expired_session_is_abandoned_and_answers_get_409(client):
+    session = _start(client)
+    PracticeSession.objects.filter(pk=session["id"]).update(
+        started_at=timezone.now() - dt.timedelta(minutes=31),
+        expires_at=timezone.now() - dt.timedelta(minutes=1),
+    )
+    problem_id = session["problems"][0]["problem_id"]
+    response = _answer(client, session["id"], problem_id, right_answer(problem_id))
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "session_expired"
+    assert client.get(f"/api/v1/sessions/{session['id']}/").json()["status"] == "abandoned"
+    assert Response.objects.count() == 0
+    assert _start(client)["id"] != session["id"]  # a new session can start
+
+
+def test_completing_a_session_returns_the_summary_and_counts_the_streak(client, student):
+    session = _start(client)
+    problems = session["problems"]
+    for problem in problems[:-1]:
+        body = _answer(
+            client, session["id"], problem["problem_id"], right_answer(problem["problem_id"])
+        ).json()
+        assert body["summary"] is None and body["session_status"] == "in_progress"
+    last = problems[-1]["problem_id"]
+    final = _answer(client, session["id"], last, wrong_answer(last)).json()
+
+    assert final["session_status"] == "completed"
+    assert final["summary"] == {
+        "problems_correct": 4,
+        "total": 5,
+        "total_time_seconds": 150,
+        "current_streak": 1,
+        "milestone_reached": None,
+        "freeze_used": False,
+    }
+    assert _answer(client, session["id"], last, wrong_answer(last)).json() == final  # retry
+    streak = client.get("/api/v1/streak/").json()
+    assert streak["current_streak"] == 1 and streak["practiced_today"] is True
+    assert streak["next_milestone"] == 7
+    assert Streak.objects.get(student=student).current_streak == 1
+
+
+def test_answers_update_ratings_and_topic_mastery(client, student):
+    session = _start(client)
+    problem_id = session["problems"][0]["problem_id"]
+    from apps.content.models import Problem
+
+    before = Problem.objects.get(pk=problem_id).rating
+    _answer(client, session["id"], problem_id, right_answer(problem_id))
+    student.refresh_from_db()
+    problem = Problem.objects.get(pk=problem_id)
+    assert student.ability > 0 and student.rated_answers == 1
+    assert problem.rating < before and problem.rated_answers == 1
+    mastery = TopicMastery.objects.get(student=student, topic=problem.topic)
+    assert (mastery.level, mastery.attempts, mastery.correct) == ("developing", 1, 1)
+    assert mastery.next_review_date is not None
+
+    progress = client.get("/api/v1/progress/").json()
+    row = next(r for r in progress if r["topic_id"] == problem.topic_id)
+    assert row["level"] == "developing" and row["accuracy"] == 1.0
+    assert {r["level"] for r in progress if r["topic_id"] != problem.topic_id} <= {
+        "not_started",
+        "developing",
+    }
+
+
+# --- hints ---------------------------------------------------------------------------------
+
+
+def test_hints_come_one_level_at_a_time_then_409(client):
+    session = _start(client)
+    problem_id = next(p["problem_id"] for p in session["problems"] if p["hints_available"] == 3)
+    levels = []
+    for _ in range(3):
+        response = _hint(client, session["id"], problem_id)
+        assert response.status_code == 200
+        levels.append(
+            (response.json()["level"], response.json()["text"], response.json()["hints_remaining"])
+        )
+    assert levels == [(1, "ইঙ্গিত 1", 2), (2, "ইঙ্গিত 2", 1), (3, "ইঙ্গিত 3", 0)]
+    fourth = _hint(client, session["id"], problem_id)
+    assert fourth.status_code == 409 and fourth.json()["error"]["code"] == "no_more_hints"
+    assert HintView.objects.count() == 3
+
+    _answer(client, session["id"], problem_id, right_answer(problem_id))
+    assert Response.objects.get().hints_used == 3
+    detail = client.get(f"/api/v1/sessions/{session['id']}/").json()
+    item = next(p for p in detail["problems"] if p["problem_id"] == problem_id)
+    assert (item["hints_used"], item["status"]) == (3, "correct")
+
+
+def test_hints_are_throttled(client, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "hints": "2/minute"}
+    session = _start(client)
+    problem_id = next(p["problem_id"] for p in session["problems"] if p["hints_available"] == 3)
+    assert _hint(client, session["id"], problem_id).status_code == 200
+    assert _hint(client, session["id"], problem_id).status_code == 200
+    third = _hint(client, session["id"], problem_id)
+    assert third.status_code == 429
+    assert third.json()["error"]["code"] == "throttled"
+    assert HintView.objects.count() == 2
+
+
+# --- history -------------------------------------------------------------------------------
+
+
+def test_history_is_paginated_newest_first(client, student):
+    first = _start(client)
+    PracticeSession.objects.filter(pk=first["id"]).update(status="abandoned")
+    second = _start(client)
+    page = client.get("/api/v1/sessions/?page_size=1").json()
+    assert page["count"] == 2 and page["results"][0]["id"] == second["id"]
+    assert page["next"] and page["results"][0]["answered"] == 0
+    detail = client.get(f"/api/v1/sessions/{first['id']}/").json()
+    assert detail["status"] == "abandoned"
+
+
+# --- isolation: a second student sees and changes nothing of the first's -------------------
+
+
+def test_a_second_student_cannot_read_or_change_the_first_students_data(client, library):
+    session = _start(client)
+    problem_id = session["problems"][0]["problem_id"]
+    _answer(client, session["id"], problem_id, right_answer(problem_id))
+    intruder = client_for(new_student())
+
+    assert intruder.get(f"/api/v1/sessions/{session['id']}/").status_code == 404
+    answer = _answer(intruder, session["id"], session["problems"][1]["problem_id"], "1")
+    assert answer.status_code == 404 and answer.json()["error"]["code"] == "not_found"
+    assert _hint(intruder, session["id"], problem_id).status_code == 404
+    assert intruder.get("/api/v1/sessions/").json()["count"] == 0
+    assert intruder.get("/api/v1/streak/").json()["current_streak"] == 0
+    assert all(r["attempts"] == 0 for r in intruder.get("/api/v1/progress/").json())
+    me = intruder.get("/api/v1/me/").json()
+    assert me["telegram_id"] != Student.objects.get(pk=session_student_id(session)).telegram_id
+    assert Response.objects.count() == 1 and HintView.objects.count() == 0
+
+
+def session_student_id(session: dict) -> int:
+    return PracticeSession.objects.get(pk=session["id"]).student_id
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/sessions/"),
+        ("get", "/api/v1/sessions/"),
+        ("get", "/api/v1/sessions/1/"),
+        ("post", "/api/v1/sessions/1/answers/"),
+        ("post", "/api/v1/sessions/1/hints/"),
+        ("get", "/api/v1/streak/"),
+        ("get", "/api/v1/progress/"),
+        ("get", "/api/v1/me/"),
+        ("patch", "/api/v1/me/"),
+        ("delete", "/api/v1/auth/token/"),
+    ],
+)
+def test_every_student_endpoint_refuses_a_missing_or_bad_token(db, method, path):
+    from rest_framework.test import APIClient
+
+    anonymous = getattr(APIClient(), method)(path, {}, format="json")
+    assert anonymous.status_code == 401
+    assert anonymous.json()["error"]["code"] == "not_authenticated"
+    forged = APIClient()
+    forged.credentials(HTTP_AUTHORIZATION="Bearer not-a-real-token")
+    response = getattr(forged, method)(path, {}, format="json")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_multiple_choice_by_bengali_letter(client, library):
+    # Leave five active problems: the three multiple-choice ones and two numeric.
+    numeric = [p for p in library if p.answer_type == "numeric"]
+    for problem in numeric[2:]:
+        problem.is_active = False
+        problem.save()
+    session = _start(client)
+    mcq = next(p for p in session["problems"] if p["answer_type"] == "multiple_choice")
+    assert [o["local_label"] for o in mcq["options"]] == ["ক", "খ", "গ"]
+    body = _answer(client, session["id"], mcq["problem_id"], "গ").json()
+    assert body["result"] == "correct" and body["correct_answer"] == "গ) ১২"
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/sessions/99999999999999999999999/", None),
+        ("/api/v1/sessions/1/answers/", {"problem_id": 10**30, "answer": "1"}),
+        ("/api/v1/sessions/1/hints/", {"problem_id": 10**30}),
+        ("/api/v1/sessions/1/answers/", {"problem_id": 1, "answer": "5\x00"}),
+        ("/api/v1/sessions/1/answers/", ["not", "an", "object"]),
+    ],
+)
+def test_out_of_range_and_odd_input_is_a_clean_4xx(client, path, body):
+    response = client.get(path) if body is None else client.post(path, body, format="json")
+    assert 400 <= response.status_code < 500
+    assert "error" in response.json()

@@ -1,0 +1,164 @@
+"""Every endpoint runs a fixed number of SQL queries, whatever the student's history.
+
+A student with 300 past sessions (1,500 responses) must cost exactly what a new student costs;
+the numbers are pinned so a change that adds a query per row (or at all) is noticed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from apps.practice.models import (
+    HintView,
+    PracticeSession,
+    Response,
+    SessionProblem,
+    Streak,
+    TopicMastery,
+)
+from apps.students.services import service_key_create
+from tests.practice.helpers import client_for, make_library, new_student, right_answer
+
+pytestmark = pytest.mark.django_db
+
+
+def _history(student, problems, sessions: int = 300) -> None:
+    now = timezone.now()
+    made = PracticeSession.objects.bulk_create(
+        PracticeSession(
+            student=student,
+            status="completed",
+            started_at=now - dt.timedelta(days=n + 1),
+            expires_at=now - dt.timedelta(days=n + 1) + dt.timedelta(minutes=30),
+            completed_at=now - dt.timedelta(days=n + 1) + dt.timedelta(minutes=10),
+            problems_correct=3,
+            total_time_seconds=300,
+        )
+        for n in range(sessions)
+    )
+    items, responses, views = [], [], []
+    for index, session in enumerate(made):
+        chosen = [problems[(index + k) % len(problems)] for k in range(5)]
+        for position, problem in enumerate(chosen, start=1):
+            items.append(SessionProblem(session=session, problem=problem, position=position))
+            responses.append(
+                Response(
+                    session=session,
+                    problem=problem,
+                    student_answer="1",
+                    is_correct=position % 2 == 0,
+                )
+            )
+            views.append(HintView(session=session, problem=problem, level=1))
+    SessionProblem.objects.bulk_create(items)
+    Response.objects.bulk_create(responses)
+    HintView.objects.bulk_create(views)
+    Streak.objects.create(
+        student=student, current_streak=3, longest_streak=40, last_practice_date=now.date()
+    )
+    for topic_id in {p.topic_id for p in problems}:
+        TopicMastery.objects.create(
+            student=student, topic_id=topic_id, level="consolidating", attempts=500, correct=300
+        )
+
+
+def _queries(client, method: str, path: str, body=None) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(path, body or {}, format="json")
+    assert response.status_code < 400, response.content
+    return len(captured), response.status_code
+
+
+@pytest.fixture
+def students():
+    problems = make_library()
+    veteran, newcomer = new_student(), new_student()
+    _history(veteran, problems)
+    _history(newcomer, problems, sessions=1)  # rows exist (streak, mastery), history is tiny
+    assert Response.objects.filter(session__student=veteran).count() == 1500
+    return client_for(veteran), client_for(newcomer)
+
+
+# Pinned counts per endpoint (same on SQLite and PostgreSQL).
+EXPECTED = {
+    "start (new session)": 15,
+    "start (existing)": 8,
+    "history": 4,
+    "detail": 7,
+    "hint": 10,
+    "answer (not final)": 9,
+    "answer (final)": 16,
+    "answer (completes)": 17,
+    "streak": 3,
+    "progress": 3,
+    "me": 1,
+    "me (update)": 2,
+}
+
+
+def _flow(client) -> dict[str, int]:
+    counts = {}
+    counts["start (new session)"], status = _queries(client, "post", "/api/v1/sessions/")
+    assert status == 201
+    session = client.get("/api/v1/sessions/").json()["results"][0]
+    sid = session["id"]
+    counts["start (existing)"], status = _queries(client, "post", "/api/v1/sessions/")
+    assert status == 200
+    counts["history"], _ = _queries(client, "get", "/api/v1/sessions/")
+    counts["detail"], _ = _queries(client, "get", f"/api/v1/sessions/{sid}/")
+    problems = client.get(f"/api/v1/sessions/{sid}/").json()["problems"]
+    problem_ids = [p["problem_id"] for p in problems]
+    with_hints = next(p["problem_id"] for p in problems if p["hints_available"])
+    counts["hint"], _ = _queries(
+        client, "post", f"/api/v1/sessions/{sid}/hints/", {"problem_id": with_hints}
+    )
+    counts["answer (not final)"], _ = _queries(
+        client,
+        "post",
+        f"/api/v1/sessions/{sid}/answers/",
+        {"problem_id": problem_ids[0], "answer": "???"},
+    )
+    answers = {}
+    for pid in problem_ids[:-1]:
+        answers[pid], _ = _queries(
+            client,
+            "post",
+            f"/api/v1/sessions/{sid}/answers/",
+            {"problem_id": pid, "answer": right_answer(pid)},
+        )
+    counts["answer (final)"] = max(answers.values())
+    last = problem_ids[-1]
+    counts["answer (completes)"], _ = _queries(
+        client,
+        "post",
+        f"/api/v1/sessions/{sid}/answers/",
+        {"problem_id": last, "answer": right_answer(last)},
+    )
+    counts["streak"], _ = _queries(client, "get", "/api/v1/streak/")
+    counts["progress"], _ = _queries(client, "get", "/api/v1/progress/")
+    counts["me"], _ = _queries(client, "get", "/api/v1/me/")
+    counts["me (update)"], _ = _queries(client, "patch", "/api/v1/me/", {"name": "Rafiq"})
+    return counts
+
+
+def test_query_counts_do_not_grow_with_history_and_are_pinned(students):
+    veteran, newcomer = students
+    veteran_counts, newcomer_counts = _flow(veteran), _flow(newcomer)
+    assert veteran_counts == newcomer_counts
+    assert veteran_counts == EXPECTED
+
+
+def test_sign_in_query_counts_are_fixed(db):
+    from rest_framework.test import APIClient
+
+    _, raw = service_key_create(name="bot")
+    bot = APIClient()
+    bot.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    first, _ = _queries(bot, "post", "/api/v1/auth/bot/", {"telegram_id": 99, "name": "Dipa"})
+    again, _ = _queries(bot, "post", "/api/v1/auth/bot/", {"telegram_id": 99, "name": "Dipa"})
+    assert (first, again) == (7, 4)

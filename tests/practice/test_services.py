@@ -1,0 +1,176 @@
+"""Practice services against the real database: local-midnight streaks, freezes, milestones,
+and races between concurrent requests (PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import zoneinfo
+
+import pytest
+from django.db import connection, connections
+
+from apps.practice import services
+from apps.practice.models import HintView, PracticeSession, Response, Streak, StreakMilestone
+from tests.practice.helpers import make_library, new_student, right_answer
+
+DHAKA = zoneinfo.ZoneInfo("Asia/Dhaka")
+
+
+def _at(year: int, month: int, day: int, hour: int, minute: int, zone=DHAKA) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=zone)
+
+
+def _complete(student, now: dt.datetime) -> PracticeSession:
+    started = services.session_start(student=student, now=now)
+    assert started.created, "a session was still open"
+    session = started.session
+    for item in session.session_problems.order_by("position"):
+        outcome = services.session_answer(
+            student=student,
+            session_id=session.pk,
+            problem_id=item.problem_id,
+            answer=right_answer(item.problem_id),
+            time_spent_seconds=5,
+            confidence="medium",
+            now=now,
+        )
+    assert outcome.session.status == "completed"
+    return outcome.session
+
+
+@pytest.mark.django_db
+def test_streak_days_follow_the_students_local_midnight():
+    make_library()
+    student = new_student(timezone="Asia/Dhaka")
+    # 23:59 and 00:01 in Dhaka are 17:59 and 18:01 UTC: the same UTC day, two local days.
+    first = _complete(student, _at(2026, 5, 10, 23, 59))
+    second = _complete(student, _at(2026, 5, 11, 0, 1))
+    third = _complete(student, _at(2026, 5, 11, 23, 58))
+    assert (first.streak_after, second.streak_after, third.streak_after) == (1, 2, 2)
+    assert Streak.objects.get(student=student).last_practice_date == dt.date(2026, 5, 11)
+
+
+@pytest.mark.django_db
+def test_the_same_utc_instants_are_one_local_day_elsewhere():
+    make_library()
+    student = new_student(timezone="Europe/London")
+    # 17:59 and 18:01 UTC are both 10 May in London (BST, UTC+1).
+    first = _complete(student, _at(2026, 5, 10, 23, 59))
+    second = _complete(student, _at(2026, 5, 11, 0, 1))
+    assert (first.streak_after, second.streak_after) == (1, 1)
+
+
+@pytest.mark.django_db
+def test_a_week_earns_a_freeze_that_covers_a_missed_day_and_milestones_come_once():
+    make_library(topics=6, per_topic=6)
+    student = new_student()
+    sessions = [_complete(student, _at(2026, 6, 1 + n, 19, 0)) for n in range(7)]
+    assert [s.streak_after for s in sessions] == [1, 2, 3, 4, 5, 6, 7]
+    assert sessions[-1].milestone_reached == 7
+    assert Streak.objects.get(student=student).freezes == 1
+
+    covered = _complete(student, _at(2026, 6, 9, 19, 0))  # 8 June missed
+    assert covered.freeze_used and covered.streak_after == 8
+    streak = Streak.objects.get(student=student)
+    assert (streak.freezes, streak.freezes_used) == (0, 1)
+
+    restarted = _complete(student, _at(2026, 6, 20, 19, 0))
+    assert restarted.streak_after == 1 and not restarted.freeze_used
+    again = [_complete(student, _at(2026, 6, 21 + n, 19, 0)) for n in range(6)]
+    assert again[-1].streak_after == 7 and again[-1].milestone_reached is None  # already had 7
+    assert StreakMilestone.objects.filter(student=student).count() == 1
+    assert Streak.objects.get(student=student).longest_streak == 8
+
+
+# --- races (PostgreSQL: real row locks between connections) ---------------------------------
+
+
+def _in_threads(count: int, work) -> list:
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = work()
+        except Exception as exc:  # the test inspects what each thread got
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+postgres_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="row locks between connections need PostgreSQL"
+)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_duplicate_answers_create_exactly_one_response():
+    assert connection.vendor == "postgresql"
+    make_library()
+    student = new_student()
+    session = services.session_start(student=student).session
+    problem_id = session.session_problems.order_by("position")[0].problem_id
+
+    results = _in_threads(
+        6,
+        lambda: services.session_answer(
+            student=student,
+            session_id=session.pk,
+            problem_id=problem_id,
+            answer=right_answer(problem_id),
+            time_spent_seconds=12,
+            confidence="high",
+        ),
+    )
+
+    assert all(isinstance(r, services.AnswerOutcome) for r in results), results
+    assert {r.check.verdict.value for r in results} == {"correct"}
+    assert Response.objects.count() == 1
+    session.refresh_from_db()
+    assert session.problems_correct == 1 and session.total_time_seconds == 12
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_starts_open_one_session():
+    make_library()
+    student = new_student()
+    results = _in_threads(5, lambda: services.session_start(student=student))
+    assert all(isinstance(r, services.StartedSession) for r in results), results
+    assert len({r.session.pk for r in results}) == 1
+    assert sum(r.created for r in results) == 1
+    assert PracticeSession.objects.count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_hint_requests_hand_out_each_level_once():
+    make_library()
+    student = new_student()
+    session = services.session_start(student=student).session
+    problem_id = next(
+        item.problem_id
+        for item in session.session_problems.order_by("position")
+        if item.problem.hints.count() == 3
+    )
+    results = _in_threads(
+        4,
+        lambda: services.session_hint(
+            student=student, session_id=session.pk, problem_id=problem_id
+        ),
+    )
+    levels = sorted(r.level for r in results if isinstance(r, services.HintShown))
+    refused = [r for r in results if not isinstance(r, services.HintShown)]
+    assert levels == [1, 2, 3]
+    assert len(refused) == 1 and getattr(refused[0], "code", "") == "no_more_hints"
+    assert HintView.objects.count() == 3
