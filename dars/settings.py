@@ -4,6 +4,7 @@ Defaults are safe for a first run on a laptop (embedded SQLite, local-memory cac
 production sets the variables documented in `.env.example`.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -140,6 +141,18 @@ STUDENT_TOKEN_TTL_SECONDS = env.int("STUDENT_TOKEN_TTL_SECONDS", default=30 * 24
 PRACTICE_SESSION_MINUTES = env.int("PRACTICE_SESSION_MINUTES", default=30)
 PRACTICE_RECENT_DAYS = env.int("PRACTICE_RECENT_DAYS", default=14)
 PRACTICE_TARGET_SUCCESS = env.float("PRACTICE_TARGET_SUCCESS", default=0.75)
+
+# AI (Claude through the anthropic SDK). Off while ANTHROPIC_API_KEY is empty.
+ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
+ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="")
+AI_MODEL = env.str("AI_MODEL", default="claude-haiku-4-5")
+AI_TIMEOUT_SECONDS = env.float("AI_TIMEOUT_SECONDS", default=15.0)
+AI_MAX_RETRIES = env.int("AI_MAX_RETRIES", default=1)
+AI_HINT_MAX_TOKENS = env.int("AI_HINT_MAX_TOKENS", default=1200)
+AI_JUDGE_MAX_TOKENS = env.int("AI_JUDGE_MAX_TOKENS", default=200)
+# Monthly AI spend caps in USD: per student, and for the whole installation.
+AI_STUDENT_MONTHLY_BUDGET_USD = Decimal(env.str("AI_STUDENT_MONTHLY_BUDGET_USD", default="0.10"))
+AI_GLOBAL_MONTHLY_BUDGET_USD = Decimal(env.str("AI_GLOBAL_MONTHLY_BUDGET_USD", default="100.00"))
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.content.models import Problem
 from apps.practice.models import PracticeSession
 from apps.students.models import Student
 
@@ -58,6 +59,10 @@ class CostRecord(models.Model):
         blank=True,
         related_name="cost_records",
     )
+    # The problem a hint generation or answer judgement was for (kept if the problem goes).
+    problem = models.ForeignKey(
+        Problem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     operation = models.CharField(max_length=30, choices=Operation.choices)
     provider = models.CharField(max_length=20, choices=Provider.choices)
     model = models.CharField(max_length=100, blank=True)
@@ -66,6 +71,8 @@ class CostRecord(models.Model):
     cache_creation_input_tokens = models.IntegerField(default=0)
     cache_read_input_tokens = models.IntegerField(default=0)
     cost_usd = models.DecimalField(max_digits=12, decimal_places=6)
+    succeeded = models.BooleanField(default=True, db_default=True)
+    error = models.CharField(max_length=300, blank=True, default="", db_default="")
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -99,3 +106,30 @@ class CostRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.cost_usd} USD"
+
+
+class AIJudgement(models.Model):
+    """The model's verdict on one text answer to one problem, paid for once and reused."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
+    normalised_answer = models.CharField(max_length=500)
+    is_correct = models.BooleanField()
+    reason = models.CharField(max_length=500, blank=True)
+    model = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "ai_judgements"
+        ordering = ["-created_at"]
+        verbose_name = "AI answer judgement"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem", "normalised_answer"], name="uq_ai_judgements_problem_answer"
+            ),
+            models.CheckConstraint(
+                condition=~Q(normalised_answer=""), name="ck_ai_judgements_answer_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}: {self.normalised_answer!r} -> {self.is_correct}"

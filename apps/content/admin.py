@@ -260,10 +260,32 @@ class ProblemAdmin(ImportExportModelAdmin):
         )
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, str]]:
+        return [("pending", "AI-written, awaiting review"), ("approved", "AI-written, approved")]
+
+    def queryset(self, request: Any, queryset: QuerySet[Hint]) -> QuerySet[Hint]:
+        if self.value() == "pending":
+            return queryset.filter(is_ai_generated=True, reviewed_at__isnull=True)
+        if self.value() == "approved":
+            return queryset.filter(is_ai_generated=True, reviewed_at__isnull=False)
+        return queryset
+
+
 @admin.register(Hint)
 class HintAdmin(admin.ModelAdmin):
-    list_display = ["problem", "level", "is_ai_generated", "updated_at"]
-    list_filter = ["level", "is_ai_generated", "problem__grade"]
+    list_display = ["problem", "level", "text_en", "text_bn", "is_ai_generated", "reviewed_at"]
+    list_filter = [ReviewFilter, "level", "is_ai_generated", "problem__grade"]
     list_select_related = ["problem"]
     search_fields = ["problem__code", "text_en", "text_bn"]
     raw_id_fields = ["problem"]
+    readonly_fields = ["reviewed_at"]
+    actions = ["approve"]
+
+    @admin.action(description="Approve selected AI-written hints")
+    def approve(self, request: HttpRequest, queryset: QuerySet[Hint]) -> None:
+        count = services.hints_approve(hints=queryset)
+        self.message_user(request, f"{count} hint(s) approved.", messages.SUCCESS)

@@ -182,6 +182,8 @@ class Hint(TimeStampedModel):
     text_en = models.TextField(blank=True)
     text_bn = models.TextField(blank=True)
     is_ai_generated = models.BooleanField(default=False)
+    # AI-written hints are shown at once but listed for review until a person approves them.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "hints"

@@ -123,3 +123,10 @@ def problems_import(
     if report.errors:
         report.created = report.updated = report.unchanged = 0
     return report
+
+
+def hints_approve(*, hints: QuerySet[Hint]) -> int:
+    """The content team has read these AI-written hints and accepts them."""
+    return hints.filter(is_ai_generated=True, reviewed_at__isnull=True).update(
+        reviewed_at=timezone.now()
+    )

@@ -22,6 +22,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from apps.billing import services as billing
+from apps.billing.ai import ai_enabled
 from apps.content.checker import CheckResult, Verdict, check_answer
 from apps.content.models import Hint, Problem
 from apps.content.selectors import answer_key_for
@@ -220,9 +222,36 @@ def session_answer(
     answer gets the stored result; a different one is refused with 409 already_answered."""
     at = now or timezone.now()
     sessions_expire(now=at, student=student)
+    if ai_enabled():
+        _judge_text_answer_with_ai(student, session_id, problem_id, answer, at)
     return _atomic_retrying_a_lost_race(
         lambda: _answer(student, session_id, problem_id, answer, time_spent_seconds, confidence, at)
     )
+
+
+def _judge_text_answer_with_ai(
+    student: Student, session_id: int, problem_id: int, answer: str, now: dt.datetime
+) -> None:
+    """Before the answer is stored: a text answer the checker rejects may be judged by the
+    model (paid once per problem and answer, then cached). Anything odd is left to `_answer`."""
+    item = (
+        SessionProblem.objects.select_related("problem", "session")
+        .filter(
+            session_id=session_id,
+            session__student=student,
+            session__status=Status.IN_PROGRESS,
+            problem_id=problem_id,
+            problem__answer_type=Problem.AnswerType.TEXT,
+        )
+        .first()
+    )
+    if item is None:
+        return
+    verdict = check_answer(answer_key_for(item.problem), answer, language=student.language)
+    if verdict.verdict is Verdict.INCORRECT:
+        billing.answer_judge(
+            problem=item.problem, answer=answer, student=student, session=item.session, now=now
+        )
 
 
 def _answer(
@@ -246,6 +275,10 @@ def _answer(
     _ensure_open(session, now)
 
     check = check_answer(answer_key_for(problem), answer, language=student.language)
+    if check.verdict is Verdict.INCORRECT and problem.answer_type == Problem.AnswerType.TEXT:
+        judgement = billing.cached_judgement(problem=problem, answer=answer)
+        if judgement is not None and judgement.is_correct:
+            check = CheckResult(Verdict.CORRECT)
     if check.verdict in (Verdict.UNPARSEABLE, Verdict.NOT_SIMPLIFIED):
         return AnswerOutcome(session, problem, check, final=False, answered=answered)
 
@@ -378,7 +411,31 @@ def session_hint(
     """The next hint (1, then 2, then 3) for a problem of an open session, recorded as viewed."""
     at = now or timezone.now()
     sessions_expire(now=at, student=student)
+    if ai_enabled():
+        _fill_missing_hints_with_ai(student, session_id, problem_id, at)
     return _atomic_retrying_a_lost_race(lambda: _hint(student, session_id, problem_id, at))
+
+
+def _fill_missing_hints_with_ai(
+    student: Student, session_id: int, problem_id: int, now: dt.datetime
+) -> None:
+    """A problem without (bilingual) hints gets them written once, for every later student.
+    If that fails, whatever authored hints exist are used; `_hint` decides what to show."""
+    item = (
+        SessionProblem.objects.select_related("session")
+        .prefetch_related("problem__hints")
+        .filter(
+            session_id=session_id,
+            session__student=student,
+            session__status=Status.IN_PROGRESS,
+            problem_id=problem_id,
+        )
+        .first()
+    )
+    if item is not None and billing.problem_needs_hints(item.problem):
+        billing.problem_generate_hints(
+            problem_id=problem_id, student=student, session=item.session, now=now
+        )
 
 
 def _hint(student: Student, session_id: int, problem_id: int, now: dt.datetime) -> HintShown:
