@@ -104,7 +104,7 @@ USE_I18N = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.students.auth.StudentTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["apps.students.auth.IsStudent"],
-    "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.SettingsScopedThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["apps.core.throttling.SettingsScopedThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -128,6 +128,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.api.close_request_bodies",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ConfidenceEnum": "apps.practice.models.Response.Confidence",
         "SessionStatusEnum": "apps.practice.models.PracticeSession.Status",

@@ -9,19 +9,23 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.validators import RegexValidator
 from django.http import Http404
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import DarsError
 from apps.core.messages import message
 
 logger = logging.getLogger(__name__)
+
+# Text fields refuse NUL characters (PostgreSQL cannot store them); as a validator this also
+# appears in the OpenAPI schema as a `pattern`, so clients and fuzzers know.
+NO_NUL = RegexValidator(r"^[^\u0000]*$", message="Null characters are not allowed.")
+NOT_ONLY_SPACES = RegexValidator(r"\S", message="This field may not be blank.")
 
 DRF_CODES = {
     exceptions.NotAuthenticated: "not_authenticated",
@@ -90,22 +94,6 @@ class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
 
 
-class SettingsScopedThrottle(ScopedRateThrottle):
-    """Scoped throttle whose rates are read from settings.THROTTLE_RATES at request time."""
-
-    def get_rate(self) -> str | None:
-        rate: str | None = settings.THROTTLE_RATES.get(self.scope or "")
-        return rate
-
-    def allow_request(self, request: Any, view: Any) -> bool:
-        self.scope = getattr(view, self.scope_attr, None) or ""
-        if not self.scope or not self.get_rate():
-            return True
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super(ScopedRateThrottle, self).allow_request(request, view)
-
-
 class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
@@ -135,3 +123,25 @@ def json_or_html_500(request: Any) -> Any:
         body = error_body("server_error", "Something went wrong on our side; please try again.")
         return JsonResponse(body, status=500)
     return server_error(request)
+
+
+# Request bodies that refuse fields they do not list (so a client learns it cannot set e.g.
+# telegram_id); the schema says so with additionalProperties: false.
+CLOSED_REQUEST_BODIES = ("PatchedStudentUpdateInRequest", "StudentUpdateInRequest")
+
+
+def close_request_bodies(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: closed request bodies, and the 503 any operation
+    answers while the database is unreachable (apps.core.health)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in CLOSED_REQUEST_BODIES:
+        if name in schemas:
+            schemas[name]["additionalProperties"] = False
+    unavailable = {
+        "description": "service_unavailable: the database is unreachable; retry later",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            operation.get("responses", {}).setdefault("503", unavailable)
+    return result

@@ -109,10 +109,10 @@ class SessionAnswerView(StudentAPIView):
         request=AnswerIn,
         responses={
             200: AnswerOut,
-            400: _error("Invalid input, or problem_not_in_session"),
+            400: _error("Invalid input (`details.fields`)"),
+            404: _error("not_found (no such session) or problem_not_in_session"),
             409: _error("session_expired, session_closed or already_answered (a different answer)"),
             **AUTH_ERRORS,
-            **NOT_FOUND,
         },
         tags=["sessions"],
         description="Answer one problem. correct/incorrect are final; an identical retry "
@@ -136,11 +136,11 @@ class SessionHintView(StudentAPIView):
         request=HintIn,
         responses={
             200: HintOut,
-            400: _error("Invalid input, or problem_not_in_session"),
+            400: _error("Invalid input (`details.fields`)"),
+            404: _error("not_found (no such session) or problem_not_in_session"),
             409: _error("no_more_hints, session_expired or session_closed"),
             429: _error("Too many hint requests"),
             **AUTH_ERRORS,
-            **NOT_FOUND,
         },
         tags=["sessions"],
         description="The next hint for a problem (level 1, then 2, then 3), recorded as seen.",

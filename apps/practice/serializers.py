@@ -14,6 +14,7 @@ from rest_framework import serializers
 from apps.content.checker import display_answer
 from apps.content.models import Problem
 from apps.content.selectors import answer_key_for
+from apps.core.api import NO_NUL
 from apps.core.messages import message
 from apps.practice import mastery as mastery_rules
 from apps.practice import streaks as streak_rules
@@ -38,7 +39,9 @@ MAX_ID = 2**63 - 1
 
 class AnswerIn(serializers.Serializer):
     problem_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    answer = serializers.CharField(max_length=500, trim_whitespace=True)
+    # Not trimmed here: an answer of only spaces is judged "unparseable" (try again), like any
+    # other unreadable answer, rather than refused as invalid input.
+    answer = serializers.CharField(max_length=500, trim_whitespace=False, validators=[NO_NUL])
     time_spent_seconds = serializers.IntegerField(min_value=0, max_value=24 * 3600, default=0)
     confidence = serializers.ChoiceField(
         choices=Response.Confidence.choices, default=Response.Confidence.MEDIUM

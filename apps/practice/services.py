@@ -27,7 +27,7 @@ from apps.billing.ai import ai_enabled
 from apps.content.checker import CheckResult, Verdict, check_answer
 from apps.content.models import Hint, Problem
 from apps.content.selectors import answer_key_for
-from apps.core.errors import Conflict, DarsError, NotFound
+from apps.core.errors import Conflict, NotFound
 from apps.practice import mastery as mastery_rules
 from apps.practice import streaks as streak_rules
 from apps.practice.models import (
@@ -187,7 +187,7 @@ def _session_problem(session: PracticeSession, problem_id: int) -> Problem:
         .first()
     )
     if item is None:
-        raise DarsError(
+        raise NotFound(
             "That problem is not part of this session.",
             code="problem_not_in_session",
             details={"fields": {"problem_id": ["not a problem of this session"]}},

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from apps.core.api import NO_NUL, NOT_ONLY_SPACES
 from apps.students.models import Student
 
 
@@ -16,13 +17,17 @@ def _timezones() -> frozenset[str]:
 
 class TelegramSignInIn(serializers.Serializer):
     init_data = serializers.CharField(
-        max_length=8192, help_text="The raw `Telegram.WebApp.initData` string"
+        max_length=8192,
+        validators=[NO_NUL],
+        help_text="The raw `Telegram.WebApp.initData` string",
     )
 
 
 class BotSignInIn(serializers.Serializer):
     telegram_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    name = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", validators=[NO_NUL]
+    )
 
 
 class StudentOut(serializers.Serializer):
@@ -44,20 +49,22 @@ class SignInOut(serializers.Serializer):
 
 
 class StudentUpdateIn(serializers.Serializer):
-    name = serializers.CharField(max_length=100, required=False)
+    name = serializers.CharField(
+        max_length=100, required=False, validators=[NO_NUL, NOT_ONLY_SPACES]
+    )
     grade = serializers.ChoiceField(choices=Student.Grade.choices, required=False)
     language = serializers.ChoiceField(choices=Student.Language.choices, required=False)
-    timezone = serializers.CharField(max_length=64, required=False)
+    timezone = serializers.ChoiceField(
+        choices=sorted(_timezones()),
+        required=False,
+        help_text="An IANA time zone, e.g. Asia/Dhaka",
+        error_messages={"invalid_choice": "Unknown time zone {input!r} (e.g. Asia/Dhaka)."},
+    )
 
     def validate_name(self, value: str) -> str:
         value = value.strip()
         if not value:
             raise serializers.ValidationError("Name cannot be empty.")
-        return value
-
-    def validate_timezone(self, value: str) -> str:
-        if value not in _timezones():
-            raise serializers.ValidationError(f"Unknown time zone {value!r} (e.g. Asia/Dhaka).")
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

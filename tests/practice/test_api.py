@@ -179,7 +179,7 @@ def test_answer_to_a_problem_outside_the_session_is_refused(client, library):
     in_session = {p["problem_id"] for p in session["problems"]}
     outside = next(p.pk for p in library if p.pk not in in_session)
     response = _answer(client, session["id"], outside, "1")
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json()["error"]["code"] == "problem_not_in_session"
     assert Response.objects.count() == 0
 
