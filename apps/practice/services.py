@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from apps.billing import services as billing
@@ -149,6 +149,18 @@ def _choose_for(student: Student, now: dt.datetime, rng: random.Random) -> list[
     )
 
 
+def _open_session_item(
+    student: Student, session_id: int, problem_id: int
+) -> QuerySet[SessionProblem]:
+    """The problem's place in one of the student's open sessions (empty if it is not one)."""
+    return SessionProblem.objects.filter(
+        session_id=session_id,
+        session__student=student,
+        session__status=Status.IN_PROGRESS,
+        problem_id=problem_id,
+    )
+
+
 def _atomic_retrying_a_lost_race(work: Callable[[], T]) -> T:
     """Run `work` in a transaction. If a concurrent request won a unique-constraint race (a
     response or hint view for the same problem), run it once more: it then sees the winner's
@@ -235,14 +247,9 @@ def _judge_text_answer_with_ai(
     """Before the answer is stored: a text answer the checker rejects may be judged by the
     model (paid once per problem and answer, then cached). Anything odd is left to `_answer`."""
     item = (
-        SessionProblem.objects.select_related("problem", "session")
-        .filter(
-            session_id=session_id,
-            session__student=student,
-            session__status=Status.IN_PROGRESS,
-            problem_id=problem_id,
-            problem__answer_type=Problem.AnswerType.TEXT,
-        )
+        _open_session_item(student, session_id, problem_id)
+        .select_related("problem", "session")
+        .filter(problem__answer_type=Problem.AnswerType.TEXT)
         .first()
     )
     if item is None:
@@ -422,14 +429,9 @@ def _fill_missing_hints_with_ai(
     """A problem without (bilingual) hints gets them written once, for every later student.
     If that fails, whatever authored hints exist are used; `_hint` decides what to show."""
     item = (
-        SessionProblem.objects.select_related("session")
+        _open_session_item(student, session_id, problem_id)
+        .select_related("session")
         .prefetch_related("problem__hints")
-        .filter(
-            session_id=session_id,
-            session__student=student,
-            session__status=Status.IN_PROGRESS,
-            problem_id=problem_id,
-        )
         .first()
     )
     if item is not None and billing.problem_needs_hints(item.problem):
