@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from apps.content.models import ProblemOption, Topic
 from apps.core.errors import NotFound
@@ -47,9 +48,18 @@ def session_detail(*, student: Student, session_id: int) -> PracticeSession:
 
 
 def session_history(*, student: Student) -> QuerySet[PracticeSession]:
+    """Newest first. `answered` is a per-row subquery, so a page of 20 counts 20 sessions'
+    responses rather than grouping the whole history before the LIMIT."""
+    answered = (
+        Response.objects.filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
         PracticeSession.objects.filter(student=student)
-        .annotate(answered=Count("responses"))
+        .annotate(answered=Coalesce(Subquery(answered), 0))
         .order_by("-created_at", "-id")
     )
 
