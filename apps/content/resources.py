@@ -12,11 +12,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from import_export import fields, resources
 from import_export.instance_loaders import CachedInstanceLoader
 
 from apps.content import services
-from apps.content.models import Hint, Problem, Topic
+from apps.content.models import Hint, Problem, ProblemOption, Topic
 from apps.content.spreadsheet import (
     COLUMNS,
     ProblemRow,
@@ -26,6 +27,13 @@ from apps.content.spreadsheet import (
     problem_values,
 )
 from apps.practice.rating import seed_rating
+
+# The Problem fields an import may set (bulk_update writes exactly these).
+PROBLEM_FIELDS = [
+    "grade", "subtopic", "difficulty", "answer_type", "question_en", "question_bn", "answer",
+    "accepted_answers", "tolerance", "simplest_form", "explanation_en", "explanation_bn",
+    "estimated_time_minutes", "is_active",
+]  # fmt: skip
 
 # import-export numbers data rows from 1; people count spreadsheet rows with the header as 1.
 HEADER_ROWS = 1
@@ -66,6 +74,11 @@ class ProblemResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
+        # Problems are written in batches (no savepoint per row); their hints and options
+        # follow in bulk once the batch has ids (after_import). Every row is validated before
+        # anything is written, and any error still rolls the whole import back.
+        use_bulk = True
+        batch_size = 1000
         clean_model_instances = False  # spreadsheet.parse_row validates; constraints back it
         instance_loader_class = CachedInstanceLoader
 
@@ -78,6 +91,8 @@ class ProblemResource(resources.ModelResource):
         self._current: dict[str, dict[str, str]] = {}
         self._topics: dict[str, Topic] = {}
         self._values_cache: dict[int, dict[str, str]] = {}
+        self._saved: list[tuple[Problem, ProblemRow, bool]] = []  # (problem, row, created)
+        self._incoming: dict[int, dict[str, str]] = {}  # id(instance) -> the row's values
 
     # --- import --------------------------------------------------------------------------
 
@@ -106,6 +121,7 @@ class ProblemResource(resources.ModelResource):
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
         self._values_cache.clear()
+        self._incoming.clear()
         number = kwargs["row_number"]
         if number in self._errors:
             raise ValidationError(self._errors[number])
@@ -118,6 +134,7 @@ class ProblemResource(resources.ModelResource):
             else:
                 setattr(instance, name, value)
         instance.code = parsed.code
+        self._incoming[id(instance)] = parsed.values
         if instance.pk is None:  # a new problem starts rated by its authored difficulty
             instance.rating = seed_rating(instance.difficulty)
 
@@ -132,12 +149,40 @@ class ProblemResource(resources.ModelResource):
     def before_save_instance(self, instance: Problem, row: Any, **kwargs: Any) -> None:
         if instance.pk is not None:
             instance.version += 1
+            instance.updated_at = timezone.now()  # bulk_update does not apply auto_now
 
     def after_save_instance(self, instance: Problem, row: Any, **kwargs: Any) -> None:
-        parsed = self._rows[kwargs["row_number"]]
-        if parsed.options is not None:
-            services.problem_set_options(problem=instance, options=parsed.options)
-        services.problem_set_hints(problem=instance, hints=parsed.hints)
+        # In bulk mode the problem is not written yet: its hints and options follow in
+        # after_import, once every batch has been written and new problems have ids.
+        self._saved.append((instance, self._rows[kwargs["row_number"]], instance.pk is None))
+
+    def get_bulk_update_fields(self) -> list[str]:
+        return [*PROBLEM_FIELDS, "topic", "version", "updated_at"]
+
+    def _write_children(self) -> None:
+        created = [(problem, row) for problem, row, new in self._saved if new]
+        Hint.objects.bulk_create(
+            (
+                Hint(problem=problem, level=level, text_en=en, text_bn=bn)
+                for problem, row in created
+                for level, (en, bn) in row.hints.items()
+            ),
+            batch_size=2000,
+        )
+        ProblemOption.objects.bulk_create(
+            (
+                ProblemOption(problem=problem, label=label, text_en=en, text_bn=bn)
+                for problem, row in created
+                for label, en, bn in row.options or []
+            ),
+            batch_size=2000,
+        )
+        for problem, row, new in self._saved:
+            if new:
+                continue
+            if row.options is not None:
+                services.problem_set_options(problem=problem, options=row.options)
+            services.problem_set_hints(problem=problem, hints=row.hints)
 
     def after_import_row(self, row: Any, row_result: Any, **kwargs: Any) -> None:
         if self.progress is not None:
@@ -146,6 +191,8 @@ class ProblemResource(resources.ModelResource):
     def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
         for invalid in result.invalid_rows:
             invalid.number += HEADER_ROWS
+        if not (result.has_errors() or result.has_validation_errors()):
+            self._write_children()
 
     # --- export (also what the admin preview's diff shows) --------------------------------
 
@@ -154,6 +201,8 @@ class ProblemResource(resources.ModelResource):
 
     def export_field(self, field: Any, instance: Problem, **kwargs: Any) -> str:
         key = id(instance)
+        if key in self._incoming:  # the preview's "after" side: what the file brings
+            return escape_formula(self._incoming[key][field.column_name])
         if key not in self._values_cache:
             self._values_cache[key] = problem_values(instance)
         return escape_formula(self._values_cache[key][field.column_name])
