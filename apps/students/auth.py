@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -10,6 +11,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from apps.students.models import ServiceAPIKey, Student, StudentToken
+
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 def hash_secret(secret: str) -> str:
@@ -69,7 +72,10 @@ class ServiceKeyAuthentication(_HeaderKeyAuthentication):
         ).first()
         if key is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
-        ServiceAPIKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+            # At most one write a minute: every bot request would otherwise queue on this row.
+            ServiceAPIKey.objects.filter(pk=key.pk).update(last_used_at=now)
         return None, key
 
 
