@@ -25,7 +25,12 @@ logger = logging.getLogger(__name__)
 # Text fields refuse NUL characters (PostgreSQL cannot store them); as a validator this also
 # appears in the OpenAPI schema as a `pattern`, so clients and fuzzers know.
 NO_NUL = RegexValidator(r"^[^\u0000]*$", message="Null characters are not allowed.")
-NOT_ONLY_SPACES = RegexValidator(r"\S", message="This field may not be blank.")
+# For names: at least one visible character and no NUL, as one pattern (the schema shows a
+# single pattern per field, so two validators would document only one of the rules).
+VISIBLE_TEXT = RegexValidator(
+    r"^[^\u0000]*[^\s\u0000][^\u0000]*$",
+    message="Must contain a visible character and no null characters.",
+)
 
 DRF_CODES = {
     exceptions.NotAuthenticated: "not_authenticated",

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from apps.core.api import NO_NUL, NOT_ONLY_SPACES
+from apps.core.api import NO_NUL, VISIBLE_TEXT
 from apps.students.models import Student
 
 
@@ -49,9 +49,7 @@ class SignInOut(serializers.Serializer):
 
 
 class StudentUpdateIn(serializers.Serializer):
-    name = serializers.CharField(
-        max_length=100, required=False, validators=[NO_NUL, NOT_ONLY_SPACES]
-    )
+    name = serializers.CharField(max_length=100, required=False, validators=[VISIBLE_TEXT])
     grade = serializers.ChoiceField(choices=Student.Grade.choices, required=False)
     language = serializers.ChoiceField(choices=Student.Language.choices, required=False)
     timezone = serializers.ChoiceField(
