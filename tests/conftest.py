@@ -33,11 +33,6 @@ def db_rejects(db: None) -> Callable[..., str]:
 
 
 @pytest.fixture
-def on_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-@pytest.fixture
 def topics(db: None) -> None:
     """The shipped NCTB topics (fixtures/topics.json)."""
     from django.core.management import call_command
