@@ -1,4 +1,4 @@
-"""python manage.py explain_queries [--large-rows N] [--student ID]
+"""python -m bench explain_queries [--large-rows 10000]
 
 Runs a whole practice flow through the API for one student (the one with the longest history
 by default) inside a transaction that is rolled back, captures every SQL statement the

@@ -1,4 +1,4 @@
-"""python manage.py bench_import [--problems 20000]
+"""python -m bench import_ [--problems 20000]
 
 Import benchmark: N generated bilingual problems (3 hint pairs each, a quarter multiple
 choice) through the import path the admin uses (ProblemResource, all-or-nothing, with its
@@ -19,10 +19,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.test import override_settings
 
-from apps.content.models import Hint, Problem, ProblemOption, Topic
-from apps.content.resources import ProblemBulkResource, ProblemResource
-from apps.content.spreadsheet import COLUMNS, load_dataset
+from apps.content.models import Hint, Problem, ProblemOption, Route, Topic
+from apps.content.resources import ProblemResource, Upload
+from apps.content.services import problems_import
+from apps.content.spreadsheet import COLUMNS, Limits
 
 
 class Rollback(Exception):
@@ -105,29 +107,36 @@ class Command(BaseCommand):
         count = options["problems"]
         topic = Topic.objects.filter(grade=7).order_by("order").first()
         if topic is None:
-            raise CommandError("load the topics first: manage.py loaddata fixtures/topics.json")
+            raise CommandError("load the library first: python manage.py bootstrap")
         rows = generated_rows(count, topic)
         data = to_csv(rows)
 
-        def through(resource_class: type[ProblemResource]) -> Callable[[], Any]:
-            def run() -> Any:
-                result = resource_class().import_data(
-                    load_dataset(data, "csv"),
-                    dry_run=False,
-                    use_transactions=True,
-                    rollback_on_validation_errors=True,
-                )
-                if result.has_errors() or result.has_validation_errors():
-                    raise CommandError("the generated file did not import cleanly")
-                return result.totals["new"]
+        limits = Limits(max_bytes=len(data) + 1, max_rows=count, max_seconds=3600)
 
-            return run
+        def command() -> int:
+            report = problems_import(
+                data=data, file_format="csv", route=Route.COMMAND, limits=limits
+            )
+            if report.errors:
+                raise CommandError(f"the generated file did not import: {report.errors[:3]}")
+            return report.created
+
+        def admin() -> int:
+            # The admin runs the same service twice: the preview (a dry run), then the confirm.
+            with override_settings(
+                IMPORT_MAX_BYTES=len(data) + 1, IMPORT_MAX_ROWS=count, IMPORT_MAX_SECONDS=3600
+            ):
+                preview = ProblemResource().import_data(Upload(data, "csv"), dry_run=True)
+                result = ProblemResource().import_data(Upload(data, "csv"), dry_run=False)
+            if preview.has_errors() or result.has_errors():
+                raise CommandError("the generated file did not import cleanly")
+            return int(result.totals["new"])
 
         def bulk() -> int:
             problems = Problem.objects.bulk_create(
                 (
                     Problem(
-                        code=r["code"], grade=topic.grade, topic=topic, subtopic=r["subtopic"],
+                        code=r["code"], topic=topic, subtopic=r["subtopic"],
                         difficulty=int(r["difficulty"]), answer_type=r["answer_type"],
                         question_en=r["question_en"], question_bn=r["question_bn"],
                         answer=r["answer"], explanation_en=r["explanation_en"],
@@ -168,8 +177,8 @@ class Command(BaseCommand):
 
         before = peak_rss_bytes()
         bulk_time, bulk_peak, _ = measure(bulk)
-        command_time, command_peak, _ = measure(through(ProblemBulkResource))
-        admin_time, admin_peak, created = measure(through(ProblemResource))
+        command_time, command_peak, _ = measure(command)
+        admin_time, admin_peak, created = measure(admin)
         mib = 1024 * 1024
         self.stdout.write(
             f"{count} problems ({count * 3} hints), {len(data) / mib:.1f} MiB of CSV; "
@@ -178,7 +187,7 @@ class Command(BaseCommand):
         for label, seconds, peak in (
             ("raw bulk_create", bulk_time, bulk_peak),
             ("import_problems command", command_time, command_peak),
-            ("admin import (with diff)", admin_time, admin_peak),
+            ("admin import (preview + confirm)", admin_time, admin_peak),
         ):
             self.stdout.write(
                 f"  {label:<26} {seconds:8.2f}s  ratio {seconds / bulk_time:5.2f}x  "

@@ -1,7 +1,7 @@
-"""python manage.py bench_load [--users 30] [--duration 60] [--workers 3]
+"""python -m bench load [--users 30] [--duration 60] [--workers 3]
 
 Load benchmark of the whole student flow against gunicorn on this machine, with the health
-endpoint measured in the same run as the baseline (see apps/core/bench/locustfile.py):
+endpoint measured in the same run as the baseline (see bench/locustfile.py):
 
 1. makes sure the database has veterans (students with >= 10,000 past responses; created
    with seed_demo if missing) and a service API key for the bot sign-in;
@@ -39,7 +39,7 @@ from apps.practice.models import Response
 from apps.students.models import Student
 from apps.students.services import service_key_create
 
-LOCUSTFILE = Path(__file__).resolve().parents[2] / "bench" / "locustfile.py"
+LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 
 
 def _free_port() -> int:

@@ -1,7 +1,23 @@
-"""gunicorn configuration: `gunicorn -c dars/gunicorn.py dars.wsgi` (values from the env)."""
+"""gunicorn configuration: `gunicorn -c dars/gunicorn.py dars.wsgi` (values from the env).
+
+gunicorn is the production server, so it refuses to start with DEBUG on (a forgotten
+environment would otherwise serve tracebacks to the world); dars/settings.py then refuses to
+start without SECRET_KEY, ALLOWED_HOSTS and a PostgreSQL DATABASE_URL.
+"""
 
 import multiprocessing
 import os
+import sys
+from pathlib import Path
+
+import environ
+
+environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env", overwrite=False)
+if environ.Env().bool("DEBUG", default=True):
+    sys.exit(
+        "gunicorn is the production server: set DEBUG=false (and SECRET_KEY, ALLOWED_HOSTS, "
+        "DATABASE_URL; see README, Production). For development use `manage.py runserver`."
+    )
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))

@@ -1,7 +1,10 @@
 """Dars settings: one module, every deploy-time value read from the environment.
 
-Defaults are safe for a first run on a laptop (embedded SQLite, local-memory cache, DEBUG on);
-production sets the variables documented in `.env.example`.
+Defaults are for a first run on a laptop (embedded SQLite, local-memory cache, no broker,
+DEBUG on), so the README's run command needs no environment at all. With DEBUG=false the server
+refuses to start until the production values are set (SECRET_KEY, ALLOWED_HOSTS, a PostgreSQL
+DATABASE_URL), and gunicorn refuses DEBUG=true (dars/gunicorn.py). `.env.example` documents
+every variable.
 """
 
 import warnings
@@ -9,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,13 +21,28 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env.str(
+DEVELOPMENT_SECRET_KEY = "django-insecure-dars-development-key-do-not-use-in-production"  # noqa: S105
+
+
+def _required_in_production(name: str, example: str) -> None:
+    if not DEBUG and not env.str(name, default=""):
+        raise ImproperlyConfigured(
+            f"{name} is not set. With DEBUG=false Dars runs as a production server and needs "
+            f"{name} in the environment (or .env), e.g. {name}={example}. See README, Production."
+        )
+
+
+_required_in_production(
     "SECRET_KEY",
-    default="django-insecure-dars-development-key-do-not-use-in-production",
+    "<50 random characters: python -c 'import secrets; print(secrets.token_urlsafe(50))'>",
 )
+_required_in_production("ALLOWED_HOSTS", "dars.example.org")
+_required_in_production("DATABASE_URL", "postgres://dars:PASSWORD@127.0.0.1:5432/dars")
+SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
+    "apps.core",  # first: its admin templates (language switch, Bengali font) win
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -34,11 +53,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "apps.core",
     "apps.students",
     "apps.content",
     "apps.practice",
     "apps.billing",
+    "apps.ai",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.core.language.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -77,6 +97,11 @@ ASGI_APPLICATION = "dars.asgi.application"
 # sqlite:///… (the default: a file beside manage.py) or postgres://user:pass@host:port/name,
 # which Django drives through psycopg 3.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if not DEBUG and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL points at SQLite, which is for a laptop only. With DEBUG=false set "
+        "DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME (see README, Production)."
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -95,9 +120,14 @@ AUTH_PASSWORD_VALIDATORS = [
 # their own timezone (Student.timezone), not in this one.
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Dhaka")
+# The default language of the admin and of pages before anyone chooses (each staff member's
+# choice sticks to their account; students have their own in their profile).
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
-LANGUAGES = [("en", "English"), ("bn", "বাংলা (Bengali)")]
+LANGUAGES = [("en", "English"), ("bn", "বাংলা")]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"LANGUAGE_CODE must be en or bn, not {LANGUAGE_CODE!r}")
 USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- API -----------------------------------------------------------------------------------
 
@@ -144,10 +174,26 @@ TELEGRAM_AUTH_MAX_AGE_SECONDS = env.int("TELEGRAM_AUTH_MAX_AGE_SECONDS", default
 # How long a student token is valid.
 STUDENT_TOKEN_TTL_SECONDS = env.int("STUDENT_TOKEN_TTL_SECONDS", default=30 * 24 * 3600)
 
-# Practice: session length, how long a seen problem is held back, target success rate.
+# Practice: session length, how long a seen problem is held back, target success rate, and
+# the spaced review of topics (FSRS): the recall probability a review is timed for, and the
+# longest gap between two reviews of a topic.
 PRACTICE_SESSION_MINUTES = env.int("PRACTICE_SESSION_MINUTES", default=30)
 PRACTICE_RECENT_DAYS = env.int("PRACTICE_RECENT_DAYS", default=14)
 PRACTICE_TARGET_SUCCESS = env.float("PRACTICE_TARGET_SUCCESS", default=0.75)
+PRACTICE_DESIRED_RETENTION = env.float("PRACTICE_DESIRED_RETENTION", default=0.9)
+PRACTICE_MAX_REVIEW_DAYS = env.int("PRACTICE_MAX_REVIEW_DAYS", default=60)
+
+# Imports (admin and command): checked before any heavy work.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5_000_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5_000)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=10_000)
+IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env.int(
+    "IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", default=50_000_000
+)
+IMPORT_MAX_SECONDS = env.float("IMPORT_MAX_SECONDS", default=20.0)
+# The admin's import and export need their own permissions (content.import_problem, …).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 
 # AI (Claude through the anthropic SDK). Off while ANTHROPIC_API_KEY is empty.
 ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
@@ -160,6 +206,30 @@ AI_JUDGE_MAX_TOKENS = env.int("AI_JUDGE_MAX_TOKENS", default=200)
 # Monthly AI spend caps in USD: per student, and for the whole installation.
 AI_STUDENT_MONTHLY_BUDGET_USD = Decimal(env.str("AI_STUDENT_MONTHLY_BUDGET_USD", default="0.10"))
 AI_GLOBAL_MONTHLY_BUDGET_USD = Decimal(env.str("AI_GLOBAL_MONTHLY_BUDGET_USD", default="100.00"))
+# A claim on an AI call (hint writing, a judgement) older than this belongs to a worker that
+# died; another may take it over.
+AI_CLAIM_LEASE_SECONDS = env.int("AI_CLAIM_LEASE_SECONDS", default=120)
+# A problem whose hints failed to be written this many times is left to the content team (the
+# admin's "AI hint generations" page can ask for another try).
+AI_HINT_MAX_ATTEMPTS = env.int("AI_HINT_MAX_ATTEMPTS", default=3)
+
+# --- Task queue (Celery) ---------------------------------------------------------------------
+# Empty broker (the default): every task runs in-process when it is sent, so a laptop needs no
+# broker and no worker. Production: redis://… plus `celery -A dars worker` and `celery -A dars
+# beat` beside gunicorn (README, Production).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True  # a task dies with its worker -> it runs again (tasks are idempotent)
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "expire-abandoned-sessions": {"task": "practice.expire_sessions", "schedule": 300.0},
+    "write-missing-hints": {"task": "ai.fill_missing_hints", "schedule": 600.0},
+}
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

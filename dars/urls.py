@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core.health import healthz
+from apps.core.language import set_staff_language
 from apps.practice import api as practice_api
 from apps.students import api as students_api
 
@@ -21,8 +23,9 @@ class IdConverter:
 
 register_converter(IdConverter, "id")
 
-admin.site.site_header = "Dars administration"
-admin.site.site_title = "Dars admin"
+admin.site.site_header = _("Dars administration")
+admin.site.site_title = _("Dars admin")
+admin.site.index_title = _("Content studio")
 
 api_v1 = [
     path("auth/telegram/", students_api.TelegramSignInView.as_view(), name="auth-telegram"),
@@ -47,6 +50,7 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/language/", set_staff_language, name="set-staff-language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

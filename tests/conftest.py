@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import ipaddress
+import socket
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 
 
 def _run_raw(sql: str, params: Sequence[Any]) -> None:
@@ -40,9 +42,67 @@ def topics(db: None) -> None:
     call_command("loaddata", "fixtures/topics.json", verbosity=0)
 
 
+@pytest.fixture
+def library(db: None) -> None:
+    """The shipped library (topics and 280 problems), loaded as bootstrap loads it."""
+    import json
+
+    from django.conf import settings
+
+    from apps.content.services import library_load
+
+    fixtures = settings.BASE_DIR / "fixtures"
+    topics = [item["fields"] for item in json.loads((fixtures / "topics.json").read_text())]
+    report = library_load(
+        topics=topics, problems=(fixtures / "problems.csv").read_bytes(), update=False
+    )
+    assert not report.errors, report.errors[:5]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Throttle counters live in the cache; every test starts with none."""
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch) -> None:
+    """No test leaves this machine: any non-loopback connection fails loudly (the fake Claude,
+    Telegram and Twilio servers all listen on 127.0.0.1)."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        if isinstance(address, tuple):
+            host = str(address[0])
+            try:
+                loopback = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                loopback = host == "localhost"
+            if not loopback:
+                raise AssertionError(f"test tried to reach the network: {address}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A headless Debian chromium for browser tests (see tests/browser.py)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # between browser steps are still synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # ORM calls made while Playwright's loop runs get their own (context-local)
+            # connections; close them here, or the test database cannot be dropped.
+            connections.close_all()

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-PROBLEMS_PER_SESSION = 5
+from apps.practice.selection import PROBLEMS_PER_SESSION
 
 
 @dataclass(frozen=True)

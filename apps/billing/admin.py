@@ -1,14 +1,21 @@
+"""Money in the admin: prices (editable, they are data), cost records and the spend report
+(read-only, and only for staff allowed to see costs)."""
+
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from .models import AIJudgement, CostRecord, ModelPrice
+from apps.core.admin_tools import ReadOnlyAdminMixin
+from apps.core.charts import bars
+
+from .models import CostRecord, ModelPrice
 from .selectors import cost_report, parse_month
 
 
@@ -28,7 +35,9 @@ class ModelPriceAdmin(admin.ModelAdmin):
 
 
 @admin.register(CostRecord)
-class CostRecordAdmin(admin.ModelAdmin):
+class CostRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What every external call cost. Written only by the calls themselves: read-only here."""
+
     list_display = [
         "recorded_at",
         "operation",
@@ -43,7 +52,6 @@ class CostRecordAdmin(admin.ModelAdmin):
     list_filter = ["operation", "provider", "model", "succeeded"]
     list_select_related = ["student", "problem"]
     search_fields = ["model", "error", "student__name", "=student__telegram_id", "problem__code"]
-    raw_id_fields = ["student", "session", "problem"]
     date_hierarchy = "recorded_at"
     change_list_template = "admin/billing/costrecord_change_list.html"
 
@@ -56,30 +64,25 @@ class CostRecordAdmin(admin.ModelAdmin):
         return [report, *super().get_urls()]
 
     def report_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied  # the report names students and what they cost
         try:
             month = parse_month(request.GET["month"]) if request.GET.get("month") else None
         except ValueError as exc:
             self.message_user(request, str(exc), level="error")
             month = None
         report = cost_report(month=month or timezone.localdate())
-        peak = max((cost for _, cost in report.daily), default=0) or 1
+        daily = bars([(day, cost) for day, cost in report.daily])
         context = {
             **self.admin_site.each_context(request),
-            "title": "AI spend report",
+            "title": gettext("AI spend report"),
+            "opts": self.model._meta,
             "report": report,
-            "daily_bars": [(day, cost, round(100 * cost / peak, 1)) for day, cost in report.daily],
-            "sections": [("By operation", report.by_operation), ("By model", report.by_model)],
+            "daily_bars": daily,
+            "chart_width": max(len(daily), 1),
+            "sections": [
+                (_("By operation"), report.by_operation),
+                (_("By model"), report.by_model),
+            ],
         }
         return TemplateResponse(request, "admin/billing/cost_report.html", context)
-
-
-@admin.register(AIJudgement)
-class AIJudgementAdmin(admin.ModelAdmin):
-    list_display = ["problem", "normalised_answer", "is_correct", "model", "created_at"]
-    list_filter = ["is_correct", "model"]
-    list_select_related = ["problem"]
-    search_fields = ["problem__code", "normalised_answer", "reason"]
-    raw_id_fields = ["problem"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # verdicts come from the model; a wrong one can be deleted or edited

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.content.models import Problem
 from apps.practice.models import PracticeSession
@@ -10,17 +11,27 @@ from apps.students.models import Student
 class ModelPrice(models.Model):
     """What one model costs, in USD per million tokens. Prices are data, edited in the admin."""
 
-    provider = models.CharField(max_length=20, default="claude")
-    model = models.CharField(max_length=100)
-    input_usd_per_mtok = models.DecimalField(max_digits=10, decimal_places=4)
-    output_usd_per_mtok = models.DecimalField(max_digits=10, decimal_places=4)
-    cache_write_usd_per_mtok = models.DecimalField(max_digits=10, decimal_places=4, default=0)
-    cache_read_usd_per_mtok = models.DecimalField(max_digits=10, decimal_places=4, default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    provider = models.CharField(_("provider"), max_length=20, default="claude")
+    model = models.CharField(_("model"), max_length=100)
+    input_usd_per_mtok = models.DecimalField(
+        _("input, USD per million tokens"), max_digits=10, decimal_places=4
+    )
+    output_usd_per_mtok = models.DecimalField(
+        _("output, USD per million tokens"), max_digits=10, decimal_places=4
+    )
+    cache_write_usd_per_mtok = models.DecimalField(
+        _("cache write, USD per million tokens"), max_digits=10, decimal_places=4, default=0
+    )
+    cache_read_usd_per_mtok = models.DecimalField(
+        _("cache read, USD per million tokens"), max_digits=10, decimal_places=4, default=0
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         db_table = "model_prices"
         ordering = ["provider", "model"]
+        verbose_name = _("model price")
+        verbose_name_plural = _("model prices")
         constraints = [
             models.UniqueConstraint(fields=["provider", "model"], name="uq_model_prices_model"),
             models.CheckConstraint(
@@ -40,9 +51,9 @@ class CostRecord(models.Model):
     """One external call that costs money, whether it succeeded or not."""
 
     class Operation(models.TextChoices):
-        HINT_GENERATION = "hint_generation", "Hint generation"
-        ANSWER_EVALUATION = "answer_evaluation", "Answer evaluation"
-        NOTIFICATION = "notification", "Notification"
+        HINT_GENERATION = "hint_generation", _("Hint generation")
+        ANSWER_EVALUATION = "answer_evaluation", _("Answer evaluation")
+        NOTIFICATION = "notification", _("Notification")
 
     class Provider(models.TextChoices):
         CLAUDE = "claude", "Claude (Anthropic)"
@@ -50,7 +61,12 @@ class CostRecord(models.Model):
 
     # Spend stays on the books when a student is deleted, so monthly totals never change.
     student = models.ForeignKey(
-        Student, on_delete=models.SET_NULL, null=True, blank=True, related_name="cost_records"
+        Student,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cost_records",
+        verbose_name=_("student"),
     )
     session = models.ForeignKey(
         PracticeSession,
@@ -58,26 +74,34 @@ class CostRecord(models.Model):
         null=True,
         blank=True,
         related_name="cost_records",
+        verbose_name=_("session"),
     )
     # The problem a hint generation or answer judgement was for (kept if the problem goes).
     problem = models.ForeignKey(
-        Problem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Problem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("problem"),
     )
-    operation = models.CharField(max_length=30, choices=Operation.choices)
-    provider = models.CharField(max_length=20, choices=Provider.choices)
-    model = models.CharField(max_length=100, blank=True)
-    input_tokens = models.IntegerField(default=0)
-    output_tokens = models.IntegerField(default=0)
-    cache_creation_input_tokens = models.IntegerField(default=0)
-    cache_read_input_tokens = models.IntegerField(default=0)
-    cost_usd = models.DecimalField(max_digits=12, decimal_places=6)
-    succeeded = models.BooleanField(default=True, db_default=True)
-    error = models.CharField(max_length=300, blank=True, default="", db_default="")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    operation = models.CharField(_("operation"), max_length=30, choices=Operation.choices)
+    provider = models.CharField(_("provider"), max_length=20, choices=Provider.choices)
+    model = models.CharField(_("model"), max_length=100, blank=True)
+    input_tokens = models.IntegerField(_("input tokens"), default=0)
+    output_tokens = models.IntegerField(_("output tokens"), default=0)
+    cache_creation_input_tokens = models.IntegerField(_("cache write tokens"), default=0)
+    cache_read_input_tokens = models.IntegerField(_("cache read tokens"), default=0)
+    cost_usd = models.DecimalField(_("cost (USD)"), max_digits=12, decimal_places=6)
+    succeeded = models.BooleanField(_("succeeded"), default=True, db_default=True)
+    error = models.CharField(_("error"), max_length=300, blank=True, default="", db_default="")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
         db_table = "cost_records"
         ordering = ["-recorded_at"]
+        verbose_name = _("cost record")
+        verbose_name_plural = _("cost records")
         constraints = [
             models.CheckConstraint(
                 condition=Q(cost_usd__gte=0), name="ck_cost_records_cost_nonnegative"
@@ -106,30 +130,3 @@ class CostRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.cost_usd} USD"
-
-
-class AIJudgement(models.Model):
-    """The model's verdict on one text answer to one problem, paid for once and reused."""
-
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
-    normalised_answer = models.CharField(max_length=500)
-    is_correct = models.BooleanField()
-    reason = models.CharField(max_length=500, blank=True)
-    model = models.CharField(max_length=100)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        db_table = "ai_judgements"
-        ordering = ["-created_at"]
-        verbose_name = "AI answer judgement"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["problem", "normalised_answer"], name="uq_ai_judgements_problem_answer"
-            ),
-            models.CheckConstraint(
-                condition=~Q(normalised_answer=""), name="ck_ai_judgements_answer_not_empty"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.problem_id}: {self.normalised_answer!r} -> {self.is_correct}"

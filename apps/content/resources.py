@@ -1,224 +1,208 @@
-"""The one import/export resource for problems, used by the admin and by the commands.
+"""django-import-export, for the admin's import and export pages only.
 
-django-import-export drives the workflow (dry run, per-row results, the admin preview and
-confirm); the rules live in `apps.content.spreadsheet`. The whole file is validated before any
-row is written, errors are reported per spreadsheet row (the header is row 1) and column, and
-any error rolls the whole import back: all or nothing.
+The library drives the admin workflow (upload, preview, confirm, temporary file, permissions,
+formats); the data goes through the content services like every other route: the file is read
+by `apps.content.spreadsheet` (encodings, limits, row and column numbers), validated and written
+by `services.problems_import`, all or nothing. The resource turns the service's report into the
+`Result` the workflow expects; the preview template shows the report itself.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
-from import_export import fields, resources
-from import_export.instance_loaders import CachedInstanceLoader
+import tablib
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export import resources
+from import_export.formats import base_formats
+from import_export.results import Error, Result, RowResult
 
-from apps.content import services
-from apps.content.models import Hint, Problem, ProblemOption, Topic
+from apps.content import selectors, services
+from apps.content.models import Problem, Route, Topic
 from apps.content.spreadsheet import (
     COLUMNS,
-    ProblemRow,
-    escape_formula,
-    header_problems,
-    parse_row,
+    NUMBER_COLUMNS,
+    SpreadsheetError,
     problem_values,
+    read_sheet,
+    write_csv,
+    write_xlsx,
 )
-from apps.practice.rating import seed_rating
-
-# The Problem fields an import may set (bulk_update writes exactly these).
-PROBLEM_FIELDS = [
-    "grade", "subtopic", "difficulty", "answer_type", "question_en", "question_bn", "answer",
-    "accepted_answers", "tolerance", "simplest_form", "explanation_en", "explanation_bn",
-    "estimated_time_minutes", "is_active",
-]  # fmt: skip
-
-# import-export numbers data rows from 1; people count spreadsheet rows with the header as 1.
-HEADER_ROWS = 1
 
 
-def problems_for_export() -> QuerySet[Problem]:
-    return (
-        Problem.objects.select_related("topic")
-        .prefetch_related("options", Prefetch("hints", queryset=Hint.objects.order_by("level")))
-        .order_by("grade", "topic__order", "code")
-    )
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file, kept as bytes: the spreadsheet reader decodes it (UTF-16 included)."""
+
+    data: bytes
+    file_format: str
+
+    def __len__(self) -> int:
+        return 1  # the workflow only asks whether a dataset is empty
+
+
+class _DarsFormat(base_formats.Format):
+    FILE_FORMAT = ""
+
+    def __init__(self, encoding: str | None = None) -> None:
+        self.encoding = encoding  # unused: the spreadsheet reader finds the encoding itself
+
+    def create_dataset(self, in_stream: Any, **kwargs: Any) -> Upload:
+        data = in_stream if isinstance(in_stream, bytes) else str(in_stream).encode("utf-8")
+        return Upload(data=data, file_format=self.FILE_FORMAT)
+
+    def is_binary(self) -> bool:
+        return True  # read the file as bytes: decoding is the spreadsheet reader's job
+
+    def get_read_mode(self) -> str:
+        return "rb"
+
+    def get_extension(self) -> str:
+        return self.FILE_FORMAT
+
+    def can_import(self) -> bool:
+        return True
+
+    def can_export(self) -> bool:
+        return True
+
+
+class CSVFormat(_DarsFormat):
+    """CSV in UTF-8 (with or without BOM) or UTF-16; exported as UTF-8 with a BOM."""
+
+    FILE_FORMAT = "csv"
+
+    def get_title(self) -> str:
+        return "csv"
+
+    def get_content_type(self) -> str:
+        return "text/csv"
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
+        return write_csv(list(dataset.dict), tuple(dataset.headers or ()))
+
+
+class XLSXFormat(_DarsFormat):
+    """Excel: one sheet named after what it holds, the header frozen, numbers as numbers."""
+
+    FILE_FORMAT = "xlsx"
+
+    def get_title(self) -> str:
+        return "xlsx"
+
+    def get_content_type(self) -> str:
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
+        headers = tuple(dataset.headers or ())
+        topics = headers == services.TOPIC_COLUMNS
+        return write_xlsx(
+            list(dataset.dict),
+            headers,
+            title="topics" if topics else "problems",
+            number_columns=("grade", "order") if topics else NUMBER_COLUMNS,
+        )
 
 
 class ProblemResource(resources.ModelResource):
     """Rows keyed by problem `code`; `apps.content.spreadsheet.COLUMNS` is the format."""
 
-    # Columns that are not fields of Problem (they live in problem_options and hints).
-    option_a_en = fields.Field(column_name="option_a_en")
-    option_a_bn = fields.Field(column_name="option_a_bn")
-    option_b_en = fields.Field(column_name="option_b_en")
-    option_b_bn = fields.Field(column_name="option_b_bn")
-    option_c_en = fields.Field(column_name="option_c_en")
-    option_c_bn = fields.Field(column_name="option_c_bn")
-    option_d_en = fields.Field(column_name="option_d_en")
-    option_d_bn = fields.Field(column_name="option_d_bn")
-    hint_1_en = fields.Field(column_name="hint_1_en")
-    hint_1_bn = fields.Field(column_name="hint_1_bn")
-    hint_2_en = fields.Field(column_name="hint_2_en")
-    hint_2_bn = fields.Field(column_name="hint_2_bn")
-    hint_3_en = fields.Field(column_name="hint_3_en")
-    hint_3_bn = fields.Field(column_name="hint_3_bn")
-
     class Meta:
         model = Problem
         import_id_fields = ("code",)
-        fields = COLUMNS
-        export_order = COLUMNS
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
-        # Problems are written in batches (no savepoint per row); their hints and options
-        # follow in bulk once the batch has ids (after_import). Every row is validated before
-        # anything is written, and any error still rolls the whole import back.
-        use_bulk = True
-        batch_size = 1000
-        clean_model_instances = False  # spreadsheet.parse_row validates; constraints back it
-        instance_loader_class = CachedInstanceLoader
+        fields = ("code",)
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.progress = kwargs.get("progress")
-        self._rows: dict[int, ProblemRow] = {}
-        self._row_of_code: dict[str, int] = {}
-        self._errors: dict[int, dict[str, list[str]]] = {}
-        self._current: dict[str, dict[str, str]] = {}
-        self._topics: dict[str, Topic] = {}
-        self._values_cache: dict[int, dict[str, str]] = {}
-        self._saved: list[tuple[Problem, ProblemRow, bool]] = []  # (problem, row, created)
-        self._incoming: dict[int, dict[str, str]] = {}  # id(instance) -> the row's values
-
-    # --- import --------------------------------------------------------------------------
-
-    def before_import(self, dataset: Any, **kwargs: Any) -> None:
-        problems = header_problems(list(dataset.headers or []))
-        if problems:
-            raise ValueError("; ".join(problems))
-        self._topics = {t.code: t for t in Topic.objects.all()}
-        topic_grades = {code: topic.grade for code, topic in self._topics.items()}
-        for number, data in enumerate(dataset.dict, start=1):
-            row, errors = parse_row(data, topic_grades)
-            code = row.code if row else str(data.get("code") or "").strip()
-            if code in self._row_of_code:
-                first = self._row_of_code[code] + HEADER_ROWS
-                errors.add("code", f"duplicate code {code!r}: also in row {first}")
-            elif code:
-                self._row_of_code[code] = number
-            if errors:
-                self._errors[number] = dict(errors)
-            elif row is not None:
-                self._rows[number] = row
-        codes = [row.code for row in self._rows.values()]
-        self._current = {
-            p.code: problem_values(p) for p in problems_for_export().filter(code__in=codes)
-        }
-
-    def before_import_row(self, row: Any, **kwargs: Any) -> None:
-        self._values_cache.clear()
-        self._incoming.clear()
-        number = kwargs["row_number"]
-        if number in self._errors:
-            raise ValidationError(self._errors[number])
-
-    def import_instance(self, instance: Problem, row: Any, **kwargs: Any) -> None:
-        parsed = self._rows[kwargs["row_number"]]
-        for name, value in parsed.fields.items():
-            if name == "topic_code":
-                instance.topic = self._topics[value]
-            else:
-                setattr(instance, name, value)
-        instance.code = parsed.code
-        self._incoming[id(instance)] = parsed.values
-        if instance.pk is None:  # a new problem starts rated by its authored difficulty
-            instance.rating = seed_rating(instance.difficulty)
-
-    def skip_row(
-        self, instance: Problem, original: Any, row: Any, import_validation_errors: Any = None
-    ) -> bool:
-        if import_validation_errors or instance.pk is None:
-            return False
-        parsed = self._rows[self._row_of_code[instance.code]]
-        return not parsed.differs_from(self._current.get(instance.code, {}))
-
-    def before_save_instance(self, instance: Problem, row: Any, **kwargs: Any) -> None:
-        if instance.pk is not None:
-            instance.version += 1
-            instance.updated_at = timezone.now()  # bulk_update does not apply auto_now
-
-    def after_save_instance(self, instance: Problem, row: Any, **kwargs: Any) -> None:
-        # In bulk mode the problem is not written yet: its hints and options follow in
-        # after_import, once every batch has been written and new problems have ids.
-        self._saved.append((instance, self._rows[kwargs["row_number"]], instance.pk is None))
-
-    def get_bulk_update_fields(self) -> list[str]:
-        return [*PROBLEM_FIELDS, "topic", "version", "updated_at"]
-
-    def _write_children(self) -> None:
-        created = [(problem, row) for problem, row, new in self._saved if new]
-        Hint.objects.bulk_create(
-            (
-                Hint(problem=problem, level=level, text_en=en, text_bn=bn)
-                for problem, row in created
-                for level, (en, bn) in row.hints.items()
-            ),
-            batch_size=2000,
+    def import_data(self, dataset: Upload, dry_run: bool = False, **kwargs: Any) -> Result:
+        report = services.problems_import(
+            data=dataset.data,
+            file_format=dataset.file_format,
+            route=Route.IMPORT,
+            user=kwargs.get("user"),
+            dry_run=dry_run,
         )
-        ProblemOption.objects.bulk_create(
-            (
-                ProblemOption(problem=problem, label=label, text_en=en, text_bn=bn)
-                for problem, row in created
-                for label, en, bn in row.options or []
-            ),
-            batch_size=2000,
-        )
-        for problem, row, new in self._saved:
-            if new:
-                continue
-            if row.options is not None:
-                services.problem_set_options(problem=problem, options=row.options)
-            services.problem_set_hints(problem=problem, hints=row.hints)
+        result = Result()
+        result.dars_report = report
+        result.totals[RowResult.IMPORT_TYPE_NEW] = report.created
+        result.totals[RowResult.IMPORT_TYPE_UPDATE] = report.updated
+        result.totals[RowResult.IMPORT_TYPE_SKIP] = report.unchanged
+        if report.errors:
+            result.append_base_error(Error(_("The file could not be imported.")))
+        return result
 
-    def after_import_row(self, row: Any, row_result: Any, **kwargs: Any) -> None:
-        if self.progress is not None:
-            self.progress(kwargs["row_number"])
-
-    def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
-        for invalid in result.invalid_rows:
-            invalid.number += HEADER_ROWS
-        if not (result.has_errors() or result.has_validation_errors()):
-            self._write_children()
-
-    # --- export (also what the admin preview's diff shows) --------------------------------
-
-    def get_queryset(self) -> QuerySet[Problem]:
-        return problems_for_export()
-
-    def export_field(self, field: Any, instance: Problem, **kwargs: Any) -> str:
-        key = id(instance)
-        if key in self._incoming:  # the preview's "after" side: what the file brings
-            return escape_formula(self._incoming[key][field.column_name])
-        if key not in self._values_cache:
-            self._values_cache[key] = problem_values(instance)
-        return escape_formula(self._values_cache[key][field.column_name])
-
-    def export_resource(
-        self, instance: Problem, selected_fields: Any = None, **kwargs: Any
-    ) -> list[str]:
-        values = problem_values(instance)
-        return [escape_formula(values[column]) for column in COLUMNS]
-
-    def get_export_headers(self, selected_fields: Any = None) -> list[str]:
-        return list(COLUMNS)
+    def export(self, queryset: Any = None, **kwargs: Any) -> tablib.Dataset:
+        """Every problem (or `queryset`), canonical text; the format escapes and types it."""
+        problems = selectors.problems_for_export()
+        if queryset is not None:
+            problems = problems.filter(pk__in=queryset.values("pk"))
+        dataset = tablib.Dataset(headers=list(COLUMNS))
+        for problem in problems:
+            values = problem_values(problem)
+            dataset.append([values[column] for column in COLUMNS])
+        return dataset
 
 
-class ProblemBulkResource(ProblemResource):
-    """The same import without the per-row diff the admin preview shows (for big files)."""
+@dataclass
+class TopicImportReport:
+    """What the topic import preview shows."""
 
-    class Meta(ProblemResource.Meta):
-        skip_diff = True
+    errors: list[str]
+    created_codes: list[str]
+    updated_codes: list[str]
+    unchanged: int
+    plan: None = None
+
+    @property
+    def created(self) -> int:
+        return len(self.created_codes)
+
+    @property
+    def updated(self) -> int:
+        return len(self.updated_codes)
+
+
+class TopicResource(resources.ModelResource):
+    """Topics as a spreadsheet: code, grade, name_en, name_bn, order, outcome_code."""
+
+    class Meta:
+        model = Topic
+        import_id_fields = ("code",)
+        fields = ("code",)
+
+    def import_data(self, dataset: Upload, dry_run: bool = False, **kwargs: Any) -> Result:
+        try:
+            sheet = read_sheet(dataset.data, dataset.file_format, services.import_limits())
+            missing = [c for c in services.TOPIC_REQUIRED if c not in sheet.headers]
+            unknown = [c for c in sheet.headers if c and c not in services.TOPIC_COLUMNS]
+            if missing or unknown:
+                raise SpreadsheetError(
+                    gettext("The header row must name the columns %(columns)s.")
+                    % {"columns": ", ".join(services.TOPIC_COLUMNS)}
+                )
+            topics = services.topics_save(sheet.rows, update=True, dry_run=dry_run)
+            report = TopicImportReport(
+                errors=topics.errors,
+                created_codes=topics.created,
+                updated_codes=topics.updated,
+                unchanged=len(sheet.rows) - len(topics.created) - len(topics.updated),
+            )
+        except SpreadsheetError as exc:
+            report = TopicImportReport([str(exc)], [], [], 0)
+        result = Result()
+        result.dars_report = report
+        result.totals[RowResult.IMPORT_TYPE_NEW] = report.created
+        result.totals[RowResult.IMPORT_TYPE_UPDATE] = report.updated
+        result.totals[RowResult.IMPORT_TYPE_SKIP] = report.unchanged
+        if report.errors:
+            result.append_base_error(Error(_("The file could not be imported.")))
+        return result
+
+    def export(self, queryset: Any = None, **kwargs: Any) -> tablib.Dataset:
+        topics = Topic.objects.order_by("grade", "order", "code")
+        if queryset is not None:
+            topics = topics.filter(pk__in=queryset.values("pk"))
+        dataset = tablib.Dataset(headers=list(services.TOPIC_COLUMNS))
+        for topic in topics:
+            dataset.append([str(getattr(topic, column)) for column in services.TOPIC_COLUMNS])
+        return dataset

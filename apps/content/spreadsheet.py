@@ -1,9 +1,11 @@
-"""The problem spreadsheet: its columns, how cells are read and written, how a row is validated.
+"""The problem spreadsheet: its columns, how files and cells are read and written, how a row is
+validated.
 
-One format serves the admin import/export, the `import_problems` / `export_problems` commands
-and the shipped library (`fixtures/problems.csv`). Everything here is plain Python on plain
-values (no database access): the import resource hands in the known topics and gets back
-either a `ProblemRow` or the list of problems with each column.
+One format serves the admin import/export, the `import_problems` / `export_problems` commands,
+the shipped library (`fixtures/problems.csv`) and the problem history (each version is kept as a
+row). Everything here works on plain values (no database access): the content services hand in
+the known topics and get back a `ProblemRow` or the problems of each column, in the reader's
+language.
 
 Cells coming from spreadsheets are untidy: XLSX gives ints, floats, booleans and None; CSV may
 carry a BOM, CRLF line ends, stray spaces or decomposed Unicode. `cell_text` turns any of them
@@ -13,17 +15,32 @@ exported file changes nothing.
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import re
+import time
 import unicodedata
-from collections.abc import Mapping
+import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from apps.content.checker import AnswerKey, Option, key_errors
+from django.utils.translation import gettext as _
 
-OPTION_LABELS = ("A", "B", "C", "D")
-HINT_LEVELS = (1, 2, 3)
+from apps.content.checker import AnswerKey, Option, key_problems
+from apps.content.domain import (
+    ANSWER_TYPES,
+    DEFAULT_ESTIMATED_MINUTES,
+    DIFFICULTIES,
+    HINT_LEVELS,
+    MAX_ESTIMATED_MINUTES,
+    MIN_ESTIMATED_MINUTES,
+    OPTION_LABELS,
+)
+from apps.students.domain import GRADES
+
 LANGS = ("en", "bn")
 
 COLUMNS: tuple[str, ...] = (
@@ -36,6 +53,7 @@ COLUMNS: tuple[str, ...] = (
     "question_en",
     "question_bn",
     "answer",
+    "answer_bn",
     "accepted_answers",
     "tolerance",
     "simplest_form",
@@ -58,23 +76,30 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 )
 OPTION_COLUMNS = tuple(c for c in COLUMNS if c.startswith("option_"))
 HINT_COLUMNS = tuple(c for c in COLUMNS if c.startswith("hint_"))
-ANSWER_TYPES = ("numeric", "fraction", "multiple_choice", "text")
-LANGUAGE_NAMES = {"en": "English", "bn": "Bengali"}
+NUMBER_COLUMNS = ("grade", "difficulty", "estimated_time_minutes")
 
 # Text fields and the lengths the database allows.
-MAX_LENGTHS = {"code": 50, "subtopic": 100, "answer": 500, "tolerance": 20} | dict.fromkeys(
-    OPTION_COLUMNS, 200
-)
+MAX_LENGTHS = {
+    "code": 50,
+    "subtopic": 100,
+    "answer": 500,
+    "answer_bn": 500,
+    "tolerance": 20,
+} | dict.fromkeys(OPTION_COLUMNS, 200)
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 TRUE_WORDS = {"yes", "y", "true", "1", "হ্যাঁ", "হাঁ"}
 FALSE_WORDS = {"no", "n", "false", "0", "না"}
 
-# Spreadsheet programs run a cell that starts with one of these as a formula. On export such a
-# cell gets a leading apostrophe (the spreadsheet convention for "this is text"), and import
-# removes it again, so the round trip is lossless. Plain numbers such as -5 are left alone:
-# they are not formulae and must stay numbers.
+# A spreadsheet program runs a cell that starts with one of these as a formula (the classic
+# "CSV injection"), unless the cell is a plain number such as -5. On CSV export such a cell is
+# escaped with a tab and an apostrophe (the spreadsheet convention for "this is text"), and
+# import removes exactly that pair again. Canonical text never starts with a tab, so the escape
+# cannot be confused with content: the round trip is lossless, and an authored leading
+# apostrophe ("'-7' is seven below zero") is kept as it is. XLSX needs no escape: its cells are
+# typed, and a text cell is never a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")
+ESCAPE = "\t'"
 
 
 def cell_text(value: Any) -> str:
@@ -89,17 +114,17 @@ def cell_text(value: Any) -> str:
         if value.is_integer():
             return str(int(value))
         return format(Decimal(repr(value)), "f")
-    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
-        text = text[1:]
-    return text
+    text = str(value)
+    if text.startswith(ESCAPE):
+        text = text[len(ESCAPE) :]
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
 
 
 def escape_formula(text: str) -> str:
-    """Make a cell safe to open in a spreadsheet without running it as a formula."""
+    """Make a CSV cell safe to open in a spreadsheet without running it as a formula."""
     if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER_RE.match(text):
-        return "'" + text
+        return ESCAPE + text
     return text
 
 
@@ -110,26 +135,13 @@ def split_alternatives(text: str) -> list[str]:
 
 @dataclass
 class ProblemRow:
-    """A validated spreadsheet row. Only columns present in the file are carried."""
+    """A validated row: the problem as canonical column texts, and as model values."""
 
     code: str
-    values: dict[str, str]  # canonical text per present column, as export would write it
-    fields: dict[str, Any]  # Problem model fields to set (topic as a code, under "topic_code")
-    options: list[tuple[str, str, str]] | None  # (label, en, bn); None = columns absent
-    hints: dict[int, tuple[str, str]] = field(default_factory=dict)  # given levels only
-
-    def differs_from(self, current: Mapping[str, str]) -> bool:
-        """True if importing this row would change the problem exported as `current`.
-
-        Blank hint cells mean "no authored hint in the file": they never remove a hint that
-        exists (perhaps AI-generated), so they are not compared.
-        """
-        for column, value in self.values.items():
-            if column in HINT_COLUMNS and value == "":
-                continue
-            if current.get(column, "") != value:
-                return True
-        return False
+    values: dict[str, str]  # every column, canonical text, as export would write it
+    fields: dict[str, Any]  # Problem model fields (the topic as a code, under "topic_code")
+    options: list[tuple[str, str, str]]  # (label, en, bn), multiple choice only
+    hints: dict[int, tuple[str, str]] = field(default_factory=dict)  # level -> (en, bn)
 
 
 class RowErrors(dict[str, list[str]]):
@@ -143,195 +155,211 @@ def header_problems(headers: list[str]) -> list[str]:
     names = [cell_text(h) for h in headers]
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
-        problems.append("missing column(s): " + ", ".join(missing))
+        problems.append(
+            _("The header row lacks the column(s): %(columns)s.") % {"columns": ", ".join(missing)}
+        )
     unknown = [n for n in names if n and n not in COLUMNS]
     if unknown:
         problems.append(
-            "unknown column(s): "
-            + ", ".join(unknown)
-            + " (the columns are: "
-            + ", ".join(COLUMNS)
-            + ")"
+            _("Unknown column(s) in the header row: %(unknown)s. The columns are: %(columns)s.")
+            % {"unknown": ", ".join(unknown), "columns": ", ".join(COLUMNS)}
         )
     repeated = sorted({n for n in names if n and names.count(n) > 1})
     if repeated:
-        problems.append("repeated column(s): " + ", ".join(repeated))
+        problems.append(
+            _("These columns appear twice in the header row: %(columns)s.")
+            % {"columns": ", ".join(repeated)}
+        )
+    if not any(names):
+        problems.append(_("The first row must name the columns (code, grade, topic, …)."))
     return problems
 
 
 def _int_in_range(
-    values: dict[str, str], errors: RowErrors, column: str, low: int, high: int, what: str
+    values: Mapping[str, str], errors: RowErrors, column: str, allowed: tuple[int, int]
 ) -> int | None:
+    low, high = allowed
     raw = values.get(column, "")
     if raw == "":
-        errors.add(column, f"{what} is required")
+        errors.add(column, _("This column is required."))
         return None
     if not re.fullmatch(r"[+-]?\d+", raw):
-        errors.add(column, f"{what} must be a whole number from {low} to {high} (got {raw!r})")
+        errors.add(
+            column,
+            _("“%(value)s” is not a whole number from %(low)s to %(high)s.")
+            % {"value": raw, "low": low, "high": high},
+        )
         return None
     number = int(raw)
     if not low <= number <= high:
-        errors.add(column, f"{what} must be from {low} to {high} (got {number})")
+        errors.add(
+            column,
+            _("%(value)s is not from %(low)s to %(high)s.")
+            % {"value": number, "low": low, "high": high},
+        )
         return None
     return number
 
 
-def _bool(values: dict[str, str], errors: RowErrors, column: str) -> bool | None:
+def _bool(values: Mapping[str, str], errors: RowErrors, column: str) -> bool | None:
     raw = values.get(column, "").casefold()
     if raw in TRUE_WORDS:
         return True
     if raw in FALSE_WORDS:
         return False
-    errors.add(column, f"{column} must be yes or no (got {values[column]!r})")
+    errors.add(column, _("Write yes or no, not “%(value)s”.") % {"value": values[column]})
     return None
 
 
 def parse_row(
     raw: Mapping[str, Any], topic_grades: Mapping[str, int]
 ) -> tuple[ProblemRow | None, RowErrors]:
-    """Validate one row. `topic_grades` maps every known topic code to its grade."""
-    values = {column: cell_text(raw[column]) for column in COLUMNS if column in raw}
+    """Validate one complete row (every column; the services merge a partial row with the
+    stored problem first). `topic_grades` maps every known topic code to its grade."""
+    values = {column: cell_text(raw.get(column)) for column in COLUMNS}
     errors = RowErrors()
     fields: dict[str, Any] = {}
 
-    code = values.get("code", "")
+    for column, text in values.items():
+        if "\x00" in text:
+            errors.add(column, _("This cell contains a NUL character; remove it."))
+            values[column] = text.replace("\x00", "")
+
+    code = values["code"]
     if not code:
-        errors.add("code", "code is required")
+        errors.add("code", _("This column is required."))
     elif not CODE_RE.match(code):
-        errors.add("code", f"code {code!r} may only contain letters, digits, '-' and '_'")
+        errors.add(
+            "code",
+            _("The code “%(code)s” may only contain letters, digits, “-” and “_”.")
+            % {"code": code},
+        )
 
     for column, limit in MAX_LENGTHS.items():
-        if len(values.get(column, "")) > limit:
-            errors.add(column, f"{column} is longer than {limit} characters")
+        if len(values[column]) > limit:
+            errors.add(column, _("Longer than %(limit)s characters.") % {"limit": limit})
 
-    grade = _int_in_range(values, errors, "grade", 6, 8, "grade")
-    difficulty = _int_in_range(values, errors, "difficulty", 1, 3, "difficulty")
-    topic = values.get("topic", "")
+    grade = _int_in_range(values, errors, "grade", (GRADES[0], GRADES[-1]))
+    difficulty = _int_in_range(values, errors, "difficulty", (DIFFICULTIES[0], DIFFICULTIES[-1]))
+    topic = values["topic"]
     if not topic:
-        errors.add("topic", "topic is required")
+        errors.add("topic", _("This column is required."))
     elif topic not in topic_grades:
-        errors.add("topic", f"unknown topic {topic!r}")
+        errors.add("topic", _("There is no topic with the code “%(topic)s”.") % {"topic": topic})
     elif grade is not None and topic_grades[topic] != grade:
-        errors.add("topic", f"topic {topic!r} belongs to grade {topic_grades[topic]}, not {grade}")
+        errors.add(
+            "topic",
+            _("The topic “%(topic)s” belongs to grade %(topic_grade)s, not %(grade)s.")
+            % {"topic": topic, "topic_grade": topic_grades[topic], "grade": grade},
+        )
 
-    answer_type = values.get("answer_type", "")
+    answer_type = values["answer_type"]
     if answer_type not in ANSWER_TYPES:
         errors.add(
             "answer_type",
-            f"unknown answer type {answer_type!r} (use {', '.join(ANSWER_TYPES)})",
+            _("Unknown answer type “%(value)s”; use one of: %(types)s.")
+            % {"value": answer_type, "types": ", ".join(ANSWER_TYPES)},
         )
 
     for lang in LANGS:
-        if not values.get(f"question_{lang}"):
-            errors.add(f"question_{lang}", f"missing {LANGUAGE_NAMES[lang]} question")
-    if not values.get("answer"):
-        errors.add("answer", "answer is required")
+        if not values[f"question_{lang}"]:
+            errors.add(f"question_{lang}", _("The question is required in both languages."))
+    if not values["answer"]:
+        errors.add("answer", _("This column is required."))
 
-    if "estimated_time_minutes" in values:
-        if values["estimated_time_minutes"] == "":
-            values["estimated_time_minutes"] = "5"
-        fields["estimated_time_minutes"] = _int_in_range(
-            values, errors, "estimated_time_minutes", 1, 120, "estimated_time_minutes"
-        )
-    if "is_active" in values:
-        values["is_active"] = values["is_active"] or "yes"
-        active = _bool(values, errors, "is_active")
-        values["is_active"] = "yes" if active else "no"
-        fields["is_active"] = active
-    if "simplest_form" in values:
-        simplest = _bool(values, errors, "simplest_form") if values["simplest_form"] else False
-        values["simplest_form"] = "yes" if simplest else ""
-        fields["simplest_form"] = bool(simplest)
-    if "accepted_answers" in values:
-        alternatives = split_alternatives(values["accepted_answers"])
-        values["accepted_answers"] = "|".join(alternatives)
-        fields["accepted_answers"] = "\n".join(alternatives)
+    values["estimated_time_minutes"] = values["estimated_time_minutes"] or str(
+        DEFAULT_ESTIMATED_MINUTES
+    )
+    fields["estimated_time_minutes"] = _int_in_range(
+        values,
+        errors,
+        "estimated_time_minutes",
+        (MIN_ESTIMATED_MINUTES, MAX_ESTIMATED_MINUTES),
+    )
+    values["is_active"] = values["is_active"] or "yes"
+    active = _bool(values, errors, "is_active")
+    values["is_active"] = "yes" if active or active is None else "no"
+    fields["is_active"] = bool(active) if active is not None else True
+    simplest = _bool(values, errors, "simplest_form") if values["simplest_form"] else False
+    values["simplest_form"] = "yes" if simplest else ""
+    fields["simplest_form"] = bool(simplest)
+    alternatives = split_alternatives(values["accepted_answers"])
+    values["accepted_answers"] = "|".join(alternatives)
+    fields["accepted_answers"] = "\n".join(alternatives)
 
-    options = _parse_options(values, errors, answer_type)
+    options = _parse_options(values, errors)
     hints = _parse_hints(values, errors)
 
     if not errors.get("answer") and answer_type in ANSWER_TYPES:
         key = AnswerKey(
             answer_type=answer_type,
             answer=values["answer"],
-            accepted=tuple(split_alternatives(values.get("accepted_answers", ""))),
-            tolerance=values.get("tolerance", ""),
-            simplest_form=bool(fields.get("simplest_form")),
-            options=tuple(Option(label, en, bn) for label, en, bn in options or []),
+            answer_bn=values["answer_bn"],
+            accepted=tuple(alternatives),
+            tolerance=values["tolerance"],
+            simplest_form=bool(simplest),
+            options=tuple(Option(label, en, bn) for label, en, bn in options),
         )
-        for message in key_errors(key):
-            errors.add(_column_for_key_error(message), message)
+        for problem in key_problems(key):
+            column = problem.field if problem.field in COLUMNS else "option_a_en"
+            errors.add(column, problem.message.render(_))
 
     if errors:
         return None, errors
 
-    for column in ("subtopic", "question_en", "question_bn", "answer", "tolerance"):
-        if column in values:
-            fields[column] = values[column]
-    for column in ("explanation_en", "explanation_bn"):
-        if column in values:
-            fields[column] = values[column]
-    fields.update(grade=grade, difficulty=difficulty, answer_type=answer_type, topic_code=topic)
+    for column in (
+        "subtopic",
+        "question_en",
+        "question_bn",
+        "answer",
+        "answer_bn",
+        "tolerance",
+        "explanation_en",
+        "explanation_bn",
+    ):
+        fields[column] = values[column]
+    fields.update(difficulty=difficulty, answer_type=answer_type, topic_code=topic)
     values["grade"], values["difficulty"] = str(grade), str(difficulty)
-    if "estimated_time_minutes" in values:
-        values["estimated_time_minutes"] = str(fields["estimated_time_minutes"])
+    values["estimated_time_minutes"] = str(fields["estimated_time_minutes"])
     return ProblemRow(code=code, values=values, fields=fields, options=options, hints=hints), errors
 
 
-def _column_for_key_error(message: str) -> str:
-    lowered = message.lower()
-    if "tolerance" in lowered:
-        return "tolerance"
-    if "option" in lowered and "answer" not in lowered:
-        return "options"
-    return "answer"
-
-
-def _parse_options(
-    values: dict[str, str], errors: RowErrors, answer_type: str
-) -> list[tuple[str, str, str]] | None:
-    if not any(column in values for column in OPTION_COLUMNS):
-        return None
+def _parse_options(values: dict[str, str], errors: RowErrors) -> list[tuple[str, str, str]]:
     options = []
     for label in OPTION_LABELS:
-        en = values.get(f"option_{label.lower()}_en", "")
-        bn = values.get(f"option_{label.lower()}_bn", "")
+        en = values[f"option_{label.lower()}_en"]
+        bn = values[f"option_{label.lower()}_bn"]
         if bool(en) != bool(bn):
             missing = "bn" if en else "en"
             errors.add(
                 f"option_{label.lower()}_{missing}",
-                f"option {label} is given in {LANGUAGE_NAMES['en' if en else 'bn']} only",
+                _("Option %(label)s needs its text in both languages.") % {"label": label},
             )
         if en or bn:
             options.append((label, en, bn))
-    if answer_type != "multiple_choice" and options:
-        errors.add("option_a_en", "options are only for multiple_choice problems")
-    if answer_type == "multiple_choice":
-        labels = [label for label, _, _ in options]
-        if len(options) < 2:
-            errors.add("option_a_en", "a multiple_choice problem needs at least 2 options")
-        elif labels != list(OPTION_LABELS[: len(labels)]):
-            errors.add("option_a_en", "options must be filled in order A, B, C, D without gaps")
+    labels = [label for label, _en, _bn in options]
+    if labels and labels != list(OPTION_LABELS[: len(labels)]):
+        errors.add("option_a_en", _("Fill the options in order A, B, C, D without gaps."))
     return options
 
 
 def _parse_hints(values: dict[str, str], errors: RowErrors) -> dict[int, tuple[str, str]]:
     hints: dict[int, tuple[str, str]] = {}
     for level in HINT_LEVELS:
-        en = values.get(f"hint_{level}_en", "")
-        bn = values.get(f"hint_{level}_bn", "")
+        en = values[f"hint_{level}_en"]
+        bn = values[f"hint_{level}_bn"]
         if bool(en) != bool(bn):
-            given, missing = ("en", "bn") if en else ("bn", "en")
+            missing = "bn" if en else "en"
             errors.add(
                 f"hint_{level}_{missing}",
-                f"hint {level} is given in {LANGUAGE_NAMES[given]} only; "
-                f"add {LANGUAGE_NAMES[missing]} or leave both empty",
+                _("Hint %(level)s needs its text in both languages (or neither).")
+                % {"level": level},
             )
         elif en:
             hints[level] = (en, bn)
     levels = sorted(hints)
     if levels and levels != list(HINT_LEVELS[: len(levels)]):
-        errors.add("hint_1_en", "hints must be given in order: hint 1, then 2, then 3")
+        errors.add("hint_1_en", _("Give the hints in order: hint 1, then 2, then 3."))
     return hints
 
 
@@ -345,7 +373,7 @@ def problem_values(problem: Any) -> dict[str, str]:
     hints = {h.level: h for h in problem.hints.all()} if saved else {}
     row = {
         "code": problem.code,
-        "grade": str(problem.grade),
+        "grade": str(problem.topic.grade) if problem.topic_id else "",
         "topic": problem.topic.code if problem.topic_id else "",
         "subtopic": problem.subtopic,
         "difficulty": str(problem.difficulty),
@@ -353,6 +381,7 @@ def problem_values(problem: Any) -> dict[str, str]:
         "question_en": problem.question_en,
         "question_bn": problem.question_bn,
         "answer": problem.answer,
+        "answer_bn": problem.answer_bn,
         "accepted_answers": "|".join(split_alternatives(problem.accepted_answers)),
         "tolerance": problem.tolerance,
         "simplest_form": "yes" if problem.simplest_form else "",
@@ -372,32 +401,233 @@ def problem_values(problem: Any) -> dict[str, str]:
     return {column: cell_text(row[column]) for column in COLUMNS}
 
 
+# --- reading files ---------------------------------------------------------------------------
+
+
 class SpreadsheetError(ValueError):
-    """The file cannot be read as a spreadsheet at all."""
+    """The file cannot be read as a spreadsheet at all; the message says why, plainly."""
 
 
 FORMATS = ("csv", "xlsx")
 
 
-def load_dataset(data: bytes, file_format: str) -> Any:
-    """Read CSV (UTF-8, with or without BOM, CRLF or LF) or XLSX bytes into a tablib Dataset."""
-    import tablib
+@dataclass(frozen=True)
+class Limits:
+    """What an import may ask of the server, checked before the heavy work."""
 
-    if file_format not in FORMATS:
-        raise SpreadsheetError(f"unsupported file type {file_format!r}: use .csv or .xlsx")
-    if not data.strip():
-        raise SpreadsheetError("the file is empty")
+    max_bytes: int = 5_000_000
+    max_rows: int = 5_000
+    max_cell_chars: int = 10_000
+    max_xlsx_uncompressed_bytes: int = 50_000_000
+    max_seconds: float = 20.0
+
+
+@dataclass
+class Sheet:
+    """A file's header and data rows (cells as read), numbered as in the spreadsheet."""
+
+    headers: list[str]
+    rows: list[dict[str, Any]]
+    deadline: float = 0.0
+
+    def check_time(self) -> None:
+        if self.deadline and time.monotonic() > self.deadline:
+            raise SpreadsheetError(
+                _("The file takes too long to check; split it into smaller files.")
+            )
+
+
+def _decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM) and UTF-16 (with a BOM, or plainly recognisable) are read;
+    anything else is refused with the encoding to use."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] and data[2]:
+        encoding = "utf-16-le"
+    elif len(data) >= 4 and data[0] == 0 and data[2] == 0 and data[1] and data[3]:
+        encoding = "utf-16-be"
+    else:
+        encoding = "utf-8-sig"
     try:
-        if file_format == "csv":
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise SpreadsheetError(
+            _(
+                "This file is not in UTF-8 (the text at byte %(byte)s cannot be read; it may be "
+                "Windows-1252 or another old encoding). Save it as “CSV UTF-8 (comma "
+                "delimited)” in Excel, or “Unicode (UTF-8)” in LibreOffice, and try again."
+            )
+            % {"byte": exc.start}
+        ) from exc
+
+
+def _csv_sheet(data: bytes, limits: Limits) -> Sheet:
+    text = _decode_csv(data)
+    # The header row names the columns and holds no commas of its own, so its separator is the
+    # file's: a comma, or the semicolon (or tab) some Excel locales write.
+    header = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        lines = iter(reader)
+        headers = [cell_text(h) for h in next(lines, [])]
+        rows: list[dict[str, Any]] = []
+        for number, cells in enumerate(lines, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(rows) >= limits.max_rows:
+                raise SpreadsheetError(_too_many_rows(limits))
+            if len(cells) > len(headers):
                 raise SpreadsheetError(
-                    f"the file is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8'"
-                ) from exc
-            return tablib.Dataset().load(text, format="csv")
-        return tablib.Dataset().load(data, format="xlsx")
-    except SpreadsheetError:
-        raise
-    except Exception as exc:  # tablib raises many types for unreadable files
-        raise SpreadsheetError(f"cannot read the file as {file_format.upper()}: {exc}") from exc
+                    _(
+                        "Row %(row)s has %(cells)s cells but the header row names only "
+                        "%(columns)s columns."
+                    )
+                    % {"row": number, "cells": len(cells), "columns": len(headers)}
+                )
+            rows.append({"__row__": number, **dict(zip(headers, cells, strict=False))})
+    except csv.Error as exc:
+        raise SpreadsheetError(
+            _("The file cannot be read as CSV (line %(line)s: %(reason)s).")
+            % {"line": reader.line_num, "reason": str(exc) or _("unreadable")}
+        ) from exc
+    return Sheet(headers=headers, rows=rows)
+
+
+def _xlsx_sheet(data: bytes, limits: Limits) -> Sheet:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SpreadsheetError(
+            _("This is not an Excel (.xlsx) file; save it as .xlsx or as CSV UTF-8.")
+        ) from exc
+    if unpacked > limits.max_xlsx_uncompressed_bytes:
+        raise SpreadsheetError(
+            _(
+                "This Excel file unpacks to %(size)s MB, more than the %(limit)s MB allowed; "
+                "split it into smaller files."
+            )
+            % {
+                "size": unpacked // 1_000_000,
+                "limit": limits.max_xlsx_uncompressed_bytes // 1_000_000,
+            }
+        )
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise SpreadsheetError(
+            _("This Excel file is damaged and cannot be opened; save it again and retry.")
+        ) from exc
+    try:
+        sheet = book.worksheets[0]
+        lines: Iterator[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
+        headers = [cell_text(h) for h in next(lines, ())]
+        while headers and not headers[-1]:
+            headers.pop()
+        rows: list[dict[str, Any]] = []
+        for number, cells in enumerate(lines, start=2):
+            if not any(cell not in (None, "") for cell in cells):
+                continue
+            if len(rows) >= limits.max_rows:
+                raise SpreadsheetError(_too_many_rows(limits))
+            extra = [c for c in cells[len(headers) :] if c not in (None, "")]
+            if extra:
+                raise SpreadsheetError(
+                    _("Row %(row)s has cells beyond the last named column.") % {"row": number}
+                )
+            rows.append({"__row__": number, **dict(zip(headers, cells, strict=False))})
+    finally:
+        book.close()
+    return Sheet(headers=headers, rows=rows)
+
+
+def _too_many_rows(limits: Limits) -> str:
+    return _("The file has more than %(limit)s rows; split it into smaller files.") % {
+        "limit": limits.max_rows
+    }
+
+
+def read_sheet(data: bytes, file_format: str, limits: Limits | None = None) -> Sheet:
+    """A CSV or XLSX file as a `Sheet`, after the limits are checked (size first, before any
+    parsing; the unpacked size of an XLSX before it is opened)."""
+    limits = limits or Limits()
+    started = time.monotonic()
+    if file_format not in FORMATS:
+        raise SpreadsheetError(
+            _("Unsupported file type “%(format)s”: use .csv or .xlsx.") % {"format": file_format}
+        )
+    if len(data) > limits.max_bytes:
+        raise SpreadsheetError(
+            _("The file is %(size)s MB; at most %(limit)s MB can be imported at once.")
+            % {
+                "size": round(len(data) / 1_000_000, 1),
+                "limit": round(limits.max_bytes / 1_000_000, 1),
+            }
+        )
+    if not data.strip():
+        raise SpreadsheetError(_("The file is empty."))
+    sheet = _csv_sheet(data, limits) if file_format == "csv" else _xlsx_sheet(data, limits)
+    for row in sheet.rows:
+        for column, value in row.items():
+            if isinstance(value, str) and len(value) > limits.max_cell_chars:
+                raise SpreadsheetError(
+                    _(
+                        "Row %(row)s, column %(column)s: a cell longer than %(limit)s characters "
+                        "cannot be imported."
+                    )
+                    % {"row": row["__row__"], "column": column, "limit": limits.max_cell_chars}
+                )
+    sheet.deadline = started + limits.max_seconds
+    return sheet
+
+
+# --- writing files ---------------------------------------------------------------------------
+
+
+def write_csv(rows: list[dict[str, str]], columns: tuple[str, ...] = COLUMNS) -> bytes:
+    """UTF-8 with a BOM (so Excel reads the Bengali), every cell escaped against formulae."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([escape_formula(row[column]) for column in columns])
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+def write_xlsx(
+    rows: list[dict[str, str]],
+    columns: tuple[str, ...] = COLUMNS,
+    *,
+    title: str = "problems",
+    number_columns: tuple[str, ...] = NUMBER_COLUMNS,
+) -> bytes:
+    """A sheet called `title`, header frozen, numbers as numbers, text as text cells (never a
+    formula, so nothing needs escaping)."""
+    import openpyxl
+    from openpyxl.cell.cell import TYPE_STRING
+
+    book = openpyxl.Workbook(write_only=False)
+    sheet = book.active
+    assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
+    sheet.title = title
+    sheet.append(list(columns))
+    for row in rows:
+        values: list[Any] = []
+        for column in columns:
+            text = row[column]
+            values.append(int(text) if column in number_columns and text.isdigit() else text)
+        sheet.append(values)
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = TYPE_STRING
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        letter = openpyxl.utils.get_column_letter(index)
+        sheet.column_dimensions[letter].width = 12 if column in number_columns else 30
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -12,24 +12,27 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.validators import RegexValidator
 from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import DarsError
-from apps.core.messages import message
 
 logger = logging.getLogger(__name__)
 
 # Text fields refuse NUL characters (PostgreSQL cannot store them); as a validator this also
 # appears in the OpenAPI schema as a `pattern`, so clients and fuzzers know.
-NO_NUL = RegexValidator(r"^[^\u0000]*$", message="Null characters are not allowed.")
+NO_NUL = RegexValidator(r"^[^\u0000]*$", message=_("Null characters are not allowed."))
 # For names: at least one visible character and no NUL, as one pattern (the schema shows a
 # single pattern per field, so two validators would document only one of the rules).
 VISIBLE_TEXT = RegexValidator(
     r"^[^\u0000]*[^\s\u0000][^\u0000]*$",
-    message="Must contain a visible character and no null characters.",
+    message=_("Must contain a visible character and no null characters."),
 )
 
 DRF_CODES = {
@@ -44,23 +47,30 @@ DRF_CODES = {
     exceptions.ParseError: "malformed_request",
     exceptions.ValidationError: "invalid",
 }
+# What a reader is told for each DRF error, in their language.
+DRF_MESSAGES = {
+    "invalid": _("Some fields are not valid."),
+    "not_authenticated": _("Sign in first."),
+    "authentication_failed": _("Your sign-in is not valid or has expired. Sign in again."),
+    "permission_denied": _("You cannot do that."),
+    "not_found": _("Not found."),
+    "method_not_allowed": _("This method is not allowed here."),
+    "not_acceptable": _("This endpoint answers in JSON only."),
+    "unsupported_media_type": _("Send the body as JSON (Content-Type: application/json)."),
+    "throttled": _("Too many requests. Please wait a little and try again."),
+    "malformed_request": _("The request body is not valid JSON."),
+}
 
 
-def _language(request: Any) -> str:
-    user = getattr(request, "user", None)
-    return getattr(user, "language", None) or "en"
-
-
-def error_body(code: str, text: str, details: Any = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": text, "details": details or {}}}
+def error_body(code: str, text: str | Promise, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": str(text), "details": details or {}}}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    request = context.get("request")
-    language = _language(request)
+    """Every error in one shape, its message in the reader's language (the active language:
+    the signed-in student's, else the request's Accept-Language)."""
     if isinstance(exc, DarsError):
-        text = message(exc.code, language, default=exc.message, **exc.details)
-        return Response(error_body(exc.code, text, exc.details), status=exc.status)
+        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -76,13 +86,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             if isinstance(exc.detail, dict)
             else {"non_field_errors": exc.detail}
         }
-        text = message("invalid", language, default="Some fields are not valid.")
     elif isinstance(exc, exceptions.Throttled):
         wait = getattr(exc, "wait", None)
         details = {"retry_after_seconds": round(wait) if wait else None}
-        text = message("throttled", language, default=str(exc.detail))
-    else:
-        text = message(code, language, default=str(exc.detail))
+    text = DRF_MESSAGES.get(code, str(exc.detail))
     response.data = error_body(code, text, details)
     return response
 
@@ -97,6 +104,27 @@ class ErrorDetailSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LocalizedText(serializers.Field):
+    """A bilingual text (`<name>_en` / `<name>_bn` of the object) in the reader's language
+    (`context["language"]`), falling back to the other language when it is empty."""
+
+    def __init__(self, name: str, **kwargs: Any) -> None:
+        kwargs.setdefault("source", "*")
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+        self.base_name = name
+
+    def to_representation(self, value: Any) -> str:
+        return self.pick(value, self.base_name, self.context.get("language", "en"))
+
+    @staticmethod
+    def pick(obj: Any, name: str, language: str) -> str:
+        other = "en" if language == "bn" else "bn"
+        first = getattr(obj, f"{name}_{language}", "") if language in ("en", "bn") else ""
+        return str(first or getattr(obj, f"{name}_{other}", "") or "")
 
 
 class Pagination(PageNumberPagination):
@@ -115,8 +143,7 @@ def json_or_html_404(request: Any, exception: Exception) -> Any:
     from django.views.defaults import page_not_found
 
     if request.path.startswith("/api/"):
-        body = error_body("not_found", message("not_found", "en", default="Not found."))
-        return JsonResponse(body, status=404)
+        return JsonResponse(error_body("not_found", DRF_MESSAGES["not_found"]), status=404)
     return page_not_found(request, exception)
 
 
@@ -125,7 +152,7 @@ def json_or_html_500(request: Any) -> Any:
     from django.views.defaults import server_error
 
     if request.path.startswith("/api/"):
-        body = error_body("server_error", "Something went wrong on our side; please try again.")
+        body = error_body("server_error", _("Something went wrong on our side; please try again."))
         return JsonResponse(body, status=500)
     return server_error(request)
 

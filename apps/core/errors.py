@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import Promise
+
 
 class DarsError(Exception):
     """A failure a caller can act on: a stable machine `code`, a human `message`, `details`.
@@ -16,7 +18,7 @@ class DarsError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: str | Promise,
         *,
         code: str | None = None,
         details: dict[str, Any] | None = None,

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class DatabaseUnavailableMiddleware:
             {
                 "error": {
                     "code": "service_unavailable",
-                    "message": "The service is briefly unavailable. Please try again.",
+                    "message": str(_("The service is briefly unavailable. Please try again.")),
                     "details": {},
                 }
             },

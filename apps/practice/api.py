@@ -7,7 +7,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apps.core.api import ErrorSerializer, Pagination
 from apps.practice import selectors, services
@@ -21,14 +20,10 @@ from apps.practice.serializers import (
     SessionSummaryOut,
     StreakOut,
     TopicProgressOut,
-    present_answer,
-    present_hint,
-    present_progress,
-    present_session,
-    present_streak,
-    present_summary,
+    context_for,
 )
-from apps.students.auth import IsStudent, StudentTokenAuthentication, request_student
+from apps.students.api import StudentAPIView
+from apps.students.auth import request_student
 
 
 def _error(description: str) -> OpenApiResponse:
@@ -37,11 +32,6 @@ def _error(description: str) -> OpenApiResponse:
 
 AUTH_ERRORS = {401: _error("Not signed in, or the token expired or was revoked")}
 NOT_FOUND = {404: _error("No such session for this student")}
-
-
-class StudentAPIView(APIView):
-    authentication_classes = [StudentTokenAuthentication]
-    permission_classes = [IsStudent]
 
 
 class SessionListView(StudentAPIView):
@@ -63,7 +53,7 @@ class SessionListView(StudentAPIView):
         started = services.session_start(student=student)
         session = selectors.session_detail(student=student, session_id=started.session.pk)
         return Response(
-            SessionOut(present_session(session, student.language)).data,
+            SessionOut(session, context=context_for(student)).data,
             status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK,
         )
 
@@ -81,13 +71,12 @@ class SessionListView(StudentAPIView):
     )
     def get(self, request: Request) -> Response:
         student = request_student(request)
-        services.sessions_expire(now=timezone.now(), student=student)
         paginator = Pagination()
         page = paginator.paginate_queryset(
             selectors.session_history(student=student), request, view=self
         )
-        data = [present_summary(s, s.answered) for s in page or []]  # type: ignore[attr-defined]
-        return paginator.get_paginated_response(SessionSummaryOut(data, many=True).data)
+        out = SessionSummaryOut(page or [], many=True, context=context_for(student))
+        return paginator.get_paginated_response(out.data)
 
 
 class SessionDetailView(StudentAPIView):
@@ -98,9 +87,8 @@ class SessionDetailView(StudentAPIView):
     )
     def get(self, request: Request, session_id: int) -> Response:
         student = request_student(request)
-        services.sessions_expire(now=timezone.now(), student=student)
         session = selectors.session_detail(student=student, session_id=session_id)
-        return Response(SessionOut(present_session(session, student.language)).data)
+        return Response(SessionOut(session, context=context_for(student)).data)
 
 
 class SessionAnswerView(StudentAPIView):
@@ -111,7 +99,10 @@ class SessionAnswerView(StudentAPIView):
             200: AnswerOut,
             400: _error("Invalid input (`details.fields`)"),
             404: _error("not_found (no such session) or problem_not_in_session"),
-            409: _error("session_expired, session_closed or already_answered (a different answer)"),
+            409: _error(
+                "session_expired, session_closed, already_answered (a different answer) or "
+                "problem_unavailable"
+            ),
             **AUTH_ERRORS,
         },
         tags=["sessions"],
@@ -125,7 +116,7 @@ class SessionAnswerView(StudentAPIView):
         outcome = services.session_answer(
             student=student, session_id=session_id, **data.validated_data
         )
-        return Response(AnswerOut(present_answer(outcome, student.language)).data)
+        return Response(AnswerOut(outcome, context=context_for(student)).data)
 
 
 class SessionHintView(StudentAPIView):
@@ -138,7 +129,10 @@ class SessionHintView(StudentAPIView):
             200: HintOut,
             400: _error("Invalid input (`details.fields`)"),
             404: _error("not_found (no such session) or problem_not_in_session"),
-            409: _error("no_more_hints, session_expired or session_closed"),
+            409: _error(
+                "no_more_hints, session_expired, session_closed, already_answered or "
+                "problem_unavailable"
+            ),
             429: _error("Too many hint requests"),
             **AUTH_ERRORS,
         },
@@ -154,7 +148,7 @@ class SessionHintView(StudentAPIView):
             session_id=session_id,
             problem_id=data.validated_data["problem_id"],
         )
-        return Response(HintOut(present_hint(shown, student.language)).data)
+        return Response(HintOut(shown, context=context_for(student)).data)
 
 
 class StreakView(StudentAPIView):
@@ -163,11 +157,12 @@ class StreakView(StudentAPIView):
     )
     def get(self, request: Request) -> Response:
         student = request_student(request)
-        today = services.local_date(student, timezone.now())
-        data = present_streak(
-            selectors.streak_for(student=student), selectors.milestones_for(student=student), today
+        context = context_for(
+            student,
+            today=services.local_date(student, timezone.now()),
+            milestones=selectors.milestones_for(student=student),
         )
-        return Response(StreakOut(data).data)
+        return Response(StreakOut(selectors.streak_for(student=student), context=context).data)
 
 
 class ProgressView(StudentAPIView):
@@ -181,4 +176,4 @@ class ProgressView(StudentAPIView):
     def get(self, request: Request) -> Response:
         student = request_student(request)
         rows = selectors.progress_for(student=student)
-        return Response(TopicProgressOut(present_progress(rows, student.language), many=True).data)
+        return Response(TopicProgressOut(rows, many=True, context=context_for(student)).data)

@@ -1,27 +1,31 @@
-"""python manage.py seed_demo --students N --days D
+"""Demo practice data: students with days of history, written in bulk through the real rules.
 
-Realistic students with D days of practice history each, written in bulk: students and
-sessions with `bulk_create` (their ids are needed), the large tables (session problems,
-responses, hint views) with PostgreSQL's COPY, or batched inserts elsewhere. 100,000 students
-× 30 days gives about 10 million responses.
+Used by `python manage.py seed_demo` (benchmarks, demos). Each student's history is replayed
+day by day through the same pure rules the API uses — streaks (`apps.practice.streaks`, freezes
+and milestones included), topic mastery and review dates (`apps.practice.mastery`, FSRS) — so
+the stored state is what real practice would have left. Rows are written in bulk: students and
+sessions with their ids known, the large tables (session problems, responses) with PostgreSQL's
+COPY, or batched inserts elsewhere. 100,000 students × 30 days gives about 10 million responses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from apps.content.models import Problem
-from apps.practice.models import PracticeSession, Streak, TopicMastery
+from apps.practice import mastery as mastery_rules
+from apps.practice import streaks as streak_rules
+from apps.practice.models import PracticeSession, Streak, StreakMilestone, TopicMastery
+from apps.practice.selection import PROBLEMS_PER_SESSION
 from apps.students.models import Student
 
 FIRST_NAMES = [
@@ -69,196 +73,200 @@ def reserve_ids(table: str, count: int) -> list[int] | None:
         return [row[0] for row in cursor.fetchall()]
 
 
-class Command(BaseCommand):
-    help = "Create N demo students with D days of practice history each (bulk, fast)."
+@dataclass
+class SeedCounts:
+    students: int = 0
+    sessions: int = 0
+    responses: int = 0
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--students", type=int, default=1000)
-        parser.add_argument("--days", type=int, default=30)
-        parser.add_argument(
-            "--active-rate", type=float, default=0.7, help="share of days practised"
+
+@dataclass
+class _Day:
+    """One practised day of one student: which problems, right or wrong, how many hints."""
+
+    day: int  # days ago
+    chosen: list[tuple[int, int]]  # (problem_id, topic_id)
+    correct: list[bool]
+    hints: list[int] = field(default_factory=list)
+
+
+def library_by_grade() -> dict[int, list[tuple[int, int]]]:
+    by_grade: dict[int, list[tuple[int, int]]] = {}
+    for pid, grade, topic_id in Problem.objects.usable().values_list(
+        "id", "topic__grade", "topic_id"
+    ):
+        by_grade.setdefault(grade, []).append((pid, topic_id))
+    return by_grade
+
+
+def seed_demo(
+    *,
+    students: int,
+    days: int,
+    active_rate: float = 0.7,
+    batch: int = 2000,
+    seed: int = 1,
+    progress: Callable[[int, int, SeedCounts], None] | None = None,
+) -> SeedCounts:
+    """Create `students` demo students with `days` days of history each (see the module)."""
+    by_grade = library_by_grade()
+    if not any(len(items) >= PROBLEMS_PER_SESSION for items in by_grade.values()):
+        raise ValueError("the library has no grade with 5 usable problems: run bootstrap first")
+    rng = random.Random(seed)  # noqa: S311 - demo data
+    first_id = (Student.objects.aggregate(m=Max("telegram_id"))["m"] or 10**9) + 1
+    totals = SeedCounts()
+    batch = max(1, batch)
+    for offset in range(0, students, batch):
+        size = min(batch, students - offset)
+        with transaction.atomic():
+            counts = _seed_batch(rng, first_id + offset, size, days, active_rate, by_grade)
+        totals.students += counts.students
+        totals.sessions += counts.sessions
+        totals.responses += counts.responses
+        if progress is not None:
+            progress(offset + size, students, totals)
+    return totals
+
+
+def _seed_batch(
+    rng: random.Random,
+    first_telegram_id: int,
+    size: int,
+    days: int,
+    active_rate: float,
+    by_grade: dict[int, list[tuple[int, int]]],
+) -> SeedCounts:
+    now = timezone.now()
+    grades = sorted(g for g, items in by_grade.items() if len(items) >= PROBLEMS_PER_SESSION)
+    students = [
+        Student(
+            telegram_id=first_telegram_id + n,
+            name=rng.choice(FIRST_NAMES),
+            grade=rng.choice(grades),
+            language=rng.choice(["bn", "bn", "en"]),
+            created_at=now,
+            updated_at=now,
         )
-        parser.add_argument("--batch", type=int, default=2000, help="students per transaction")
-        parser.add_argument("--seed", type=int, default=1)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        started = time.perf_counter()
-        if not Problem.objects.filter(is_active=True).exists():
-            call_command("loaddata", "fixtures/topics.json", verbosity=0)
-            call_command("import_problems", "fixtures/problems.csv", verbosity=0)
-        by_grade: dict[int, list[tuple[int, int]]] = {}
-        for pid, grade, topic_id in Problem.objects.filter(is_active=True).values_list(
-            "id", "grade", "topic_id"
-        ):
-            by_grade.setdefault(grade, []).append((pid, topic_id))
-        rng = random.Random(options["seed"])  # noqa: S311 - demo data
-        first_id = (Student.objects.aggregate(m=Max("telegram_id"))["m"] or 10**9) + 1
-        totals = {"students": 0, "sessions": 0, "responses": 0}
-        total, batch = options["students"], max(1, options["batch"])
-        for offset in range(0, total, batch):
-            size = min(batch, total - offset)
-            with transaction.atomic():
-                counts = self._batch(
-                    rng, first_id + offset, size, options["days"], options["active_rate"], by_grade
-                )
-            for key, value in counts.items():
-                totals[key] += value
-            elapsed = time.perf_counter() - started
-            self.stderr.write(
-                f"  {offset + size}/{total} students, {totals['responses']} responses "
-                f"({elapsed:.0f}s)"
-            )
-        elapsed = time.perf_counter() - started
-        self.stdout.write(
-            f"Seeded {totals['students']} students, {totals['sessions']} sessions, "
-            f"{totals['responses']} responses in {elapsed:.1f}s"
-        )
-
-    def _batch(
-        self,
-        rng: random.Random,
-        first_telegram_id: int,
-        size: int,
-        days: int,
-        active_rate: float,
-        by_grade: dict[int, list[tuple[int, int]]],
-    ) -> dict[str, int]:
-        now = timezone.now()
-        grades = sorted(g for g, items in by_grade.items() if len(items) >= 5)
-        students = [
-            Student(
-                telegram_id=first_telegram_id + n,
-                name=rng.choice(FIRST_NAMES),
-                grade=rng.choice(grades),
-                language=rng.choice(["bn", "bn", "en"]),
-                created_at=now,
-                updated_at=now,
-            )
-            for n in range(size)
-        ]
-        ids = reserve_ids("students", len(students))
-        if ids is None:
-            Student.objects.bulk_create(students)
-        else:
-            for student, pk in zip(students, ids, strict=True):
-                student.pk = pk
-            copy_rows(
-                "students",
-                ["id", "telegram_id", "name", "grade", "language", "timezone", "ability",
-                 "rated_answers", "created_at", "updated_at"],
-                ((st.pk, st.telegram_id, st.name, st.grade, st.language, "Asia/Dhaka", 0.0, 0,
-                  now, now) for st in students),
-            )  # fmt: skip
-        plans: list[tuple[Student, int, list[tuple[int, int]], list[bool]]] = []
-        sessions: list[PracticeSession] = []
-        for student in students:
-            for day in range(days, 0, -1):
-                if rng.random() >= active_rate:
-                    continue
-                start = now - dt.timedelta(days=day, minutes=rng.randint(0, 600))
-                chosen = rng.sample(by_grade[student.grade or grades[0]], 5)
-                correct = [rng.random() < 0.7 for _ in chosen]
-                sessions.append(
-                    PracticeSession(
-                        student=student,
-                        status=PracticeSession.Status.COMPLETED,
-                        started_at=start,
-                        expires_at=start + dt.timedelta(minutes=30),
-                        completed_at=start + dt.timedelta(minutes=rng.randint(3, 25)),
-                        total_time_seconds=rng.randint(120, 1500),
-                        problems_correct=sum(correct),
-                    )
-                )
-                plans.append((student, day, chosen, correct))
-        ids = reserve_ids("sessions", len(sessions))
-        if ids is None:
-            PracticeSession.objects.bulk_create(sessions, batch_size=5000)
-        else:
-            for session, pk in zip(sessions, ids, strict=True):
-                session.pk = pk
-            copy_rows(
-                "sessions",
-                ["id", "student_id", "status", "started_at", "expires_at", "completed_at",
-                 "total_time_seconds", "problems_correct", "freeze_used", "created_at",
-                 "updated_at"],
-                ((se.pk, se.student.pk, se.status, se.started_at, se.expires_at, se.completed_at,
-                  se.total_time_seconds, se.problems_correct, False, se.started_at,
-                  se.completed_at) for se in sessions),
-            )  # fmt: skip
-
-        def session_problem_rows() -> Iterable[tuple[Any, ...]]:
-            for session, (_, _, chosen, _) in zip(sessions, plans, strict=True):
-                for position, (pid, _) in enumerate(chosen, start=1):
-                    yield (session.pk, pid, position)
-
-        def response_rows() -> Iterable[tuple[Any, ...]]:
-            for session, (_, _, chosen, correct) in zip(sessions, plans, strict=True):
-                for (pid, _), ok in zip(chosen, correct, strict=True):
-                    yield (
-                        session.pk, pid, "42", ok, rng.randint(10, 300),
-                        rng.choice((0, 0, 0, 1, 2)), "medium", session.completed_at,
-                    )  # fmt: skip
-
+        for n in range(size)
+    ]
+    ids = reserve_ids("students", len(students))
+    if ids is None:
+        Student.objects.bulk_create(students)
+    else:
+        for student, pk in zip(students, ids, strict=True):
+            student.pk = pk
         copy_rows(
-            "session_problems", ["session_id", "problem_id", "position"], session_problem_rows()
-        )
-        responses = copy_rows(
-            "responses",
-            [
-                "session_id", "problem_id", "student_answer", "is_correct",
-                "time_spent_seconds", "hints_used", "confidence", "evaluated_at",
-            ],
-            response_rows(),
+            "students",
+            ["id", "telegram_id", "name", "grade", "language", "timezone", "ability",
+             "rated_answers", "created_at", "updated_at"],
+            ((st.pk, st.telegram_id, st.name, st.grade, st.language, "Asia/Dhaka", 0.0, 0,
+              now, now) for st in students),
         )  # fmt: skip
-        self._streaks_and_mastery(students, plans, now)
-        return {"students": len(students), "sessions": len(sessions), "responses": responses}
-
-    def _streaks_and_mastery(
-        self,
-        students: list[Student],
-        plans: list[tuple[Student, int, list[tuple[int, int]], list[bool]]],
-        now: dt.datetime,
-    ) -> None:
-        days_by_student: dict[int, list[int]] = {}
-        mastery: dict[tuple[int, int], list[int]] = {}
-        for student, day, chosen, correct in plans:
-            days_by_student.setdefault(student.pk, []).append(day)
-            for (_, topic_id), ok in zip(chosen, correct, strict=True):
-                counts = mastery.setdefault((student.pk, topic_id), [0, 0])
-                counts[0] += 1
-                counts[1] += int(ok)
-        streaks = []
-        for student in students:
-            days = sorted(days_by_student.get(student.pk, []))  # days ago, most recent first
-            current = 0
-            for expected, day in enumerate(days, start=days[0] if days else 1):
-                if day != expected:
-                    break
-                current += 1
-            longest, run, previous = 0, 0, None
-            for day in sorted(days, reverse=True):
-                run = run + 1 if previous is not None and previous - day == 1 else 1
-                longest, previous = max(longest, run), day
-            streaks.append(
-                Streak(
+    plans: list[tuple[Student, _Day]] = []
+    sessions: list[PracticeSession] = []
+    for student in students:
+        for day in range(days, 0, -1):
+            if rng.random() >= active_rate:
+                continue
+            start = now - dt.timedelta(days=day, minutes=rng.randint(0, 600))
+            chosen = rng.sample(by_grade[student.grade or grades[0]], PROBLEMS_PER_SESSION)
+            plan = _Day(
+                day=day,
+                chosen=chosen,
+                correct=[rng.random() < 0.7 for _ in chosen],
+                hints=[rng.choice((0, 0, 0, 1, 2)) for _ in chosen],
+            )
+            sessions.append(
+                PracticeSession(
                     student=student,
-                    current_streak=current,
-                    longest_streak=max(longest, current),
-                    last_practice_date=(now - dt.timedelta(days=days[0])).date() if days else None,
+                    status=PracticeSession.Status.COMPLETED,
+                    started_at=start,
+                    expires_at=start + dt.timedelta(minutes=settings.PRACTICE_SESSION_MINUTES),
+                    completed_at=start + dt.timedelta(minutes=rng.randint(3, 25)),
+                    total_time_seconds=rng.randint(120, 1500),
+                    problems_correct=sum(plan.correct),
                 )
             )
-        Streak.objects.bulk_create(streaks, batch_size=5000)
-        TopicMastery.objects.bulk_create(
-            (
-                TopicMastery(
-                    student_id=student_id,
-                    topic_id=topic_id,
-                    level="consolidating" if correct / attempts >= 0.7 else "developing",
-                    attempts=attempts,
-                    correct=correct,
-                    next_review_date=now.date() + dt.timedelta(days=attempts % 7),
+            plans.append((student, plan))
+    ids = reserve_ids("sessions", len(sessions))
+    if ids is None:
+        PracticeSession.objects.bulk_create(sessions, batch_size=5000)
+    else:
+        for session, pk in zip(sessions, ids, strict=True):
+            session.pk = pk
+        copy_rows(
+            "sessions",
+            ["id", "student_id", "status", "started_at", "expires_at", "completed_at",
+             "total_time_seconds", "problems_correct", "freeze_used", "created_at",
+             "updated_at"],
+            ((se.pk, se.student.pk, se.status, se.started_at, se.expires_at, se.completed_at,
+              se.total_time_seconds, se.problems_correct, False, se.started_at,
+              se.completed_at) for se in sessions),
+        )  # fmt: skip
+
+    def session_problem_rows() -> Iterable[tuple[Any, ...]]:
+        for session, (_, plan) in zip(sessions, plans, strict=True):
+            for position, (pid, _) in enumerate(plan.chosen, start=1):
+                yield (session.pk, pid, position)
+
+    def response_rows() -> Iterable[tuple[Any, ...]]:
+        for session, (_, plan) in zip(sessions, plans, strict=True):
+            for (pid, _), ok, hints in zip(plan.chosen, plan.correct, plan.hints, strict=True):
+                yield (
+                    session.pk, pid, 1, "42", ok, rng.randint(10, 300), hints, "medium",
+                    session.completed_at,
+                )  # fmt: skip
+
+    copy_rows("session_problems", ["session_id", "problem_id", "position"], session_problem_rows())
+    responses = copy_rows(
+        "responses",
+        [
+            "session_id", "problem_id", "problem_version", "student_answer", "is_correct",
+            "time_spent_seconds", "hints_used", "confidence", "evaluated_at",
+        ],
+        response_rows(),
+    )  # fmt: skip
+    _replay_rules(students, plans, now)
+    return SeedCounts(students=len(students), sessions=len(sessions), responses=responses)
+
+
+def _replay_rules(
+    students: list[Student], plans: list[tuple[Student, _Day]], now: dt.datetime
+) -> None:
+    """Each student's days, oldest first, through the real streak and mastery rules."""
+    today = now.date()
+    policy = mastery_rules.ReviewPolicy(
+        retention=settings.PRACTICE_DESIRED_RETENTION, max_days=settings.PRACTICE_MAX_REVIEW_DAYS
+    )
+    by_student: dict[int, list[_Day]] = {}
+    for student, plan in plans:
+        by_student.setdefault(student.pk, []).append(plan)
+    streaks, milestones, mastery_rows = [], [], []
+    for student in students:
+        streak = streak_rules.StreakState()
+        topics: dict[int, mastery_rules.MasteryState] = {}
+        for plan in sorted(by_student.get(student.pk, []), key=lambda p: -p.day):
+            date = today - dt.timedelta(days=plan.day)
+            for (_, topic_id), ok, hints in zip(plan.chosen, plan.correct, plan.hints, strict=True):
+                topics[topic_id] = mastery_rules.record_answer(
+                    topics.get(topic_id, mastery_rules.MasteryState()),
+                    mastery_rules.outcome(ok, hints),
+                    date,
+                    policy,
                 )
-                for (student_id, topic_id), (attempts, correct) in mastery.items()
-            ),
-            batch_size=5000,
-        )
+            change = streak_rules.record_practice(streak, date)
+            streak = change.state
+            if change.milestone is not None:
+                milestones.append(
+                    StreakMilestone(student=student, days=change.milestone, achieved_on=date)
+                )
+        row = Streak(student=student)
+        row.apply_state(streak)
+        streaks.append(row)
+        for topic_id, state in topics.items():
+            mastery = TopicMastery(student=student, topic_id=topic_id)
+            mastery.apply_state(state)
+            mastery_rows.append(mastery)
+    Streak.objects.bulk_create(streaks, batch_size=5000)
+    StreakMilestone.objects.bulk_create(milestones, batch_size=5000, ignore_conflicts=True)
+    TopicMastery.objects.bulk_create(mastery_rows, batch_size=5000)

@@ -1,4 +1,4 @@
-"""Topic mastery and spaced review (pure Python).
+"""Topic mastery and spaced review (pure Python; review dates from the `fsrs` library).
 
 Levels move on evidence, as in Khan Academy's and Oppia's mastery models:
 
@@ -9,16 +9,25 @@ Levels move on evidence, as in Khan Academy's and Oppia's mastery models:
 - a wrong answer at a due review demotes secure to consolidating, and accuracy falling below
   40 % of the last 5 demotes consolidating to developing.
 
-Review dates follow SM-2 (Wozniak): the first practice of a topic on a day grades it
-(5 right without hints, 3 right with hints, 1 wrong); a pass stretches the interval
-(1 → 6 → interval × ease days), a failure brings the topic back tomorrow.
+Review dates follow FSRS (the Free Spaced Repetition Scheduler, Ye et al.; the maintained
+`fsrs` package): each topic is one "card" with a stability (days until recall falls to the
+desired retention) and a difficulty (1–10). The first practice of a topic on a local day is a
+review, graded Good (right without hints), Hard (right with hints) or Again (wrong: the topic
+comes back the next day); otherwise the next review is set where the predicted chance of still
+knowing the topic falls to the desired
+retention (`PRACTICE_DESIRED_RETENTION`, 0.9 by default), and never more than
+`PRACTICE_MAX_REVIEW_DAYS` (60) ahead, so a topic comes back within a school term. Dates are whole
+local days: FSRS's minute-long learning steps do not apply to a daily practice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
+from typing import Final
+
+import fsrs
 
 NOT_STARTED, DEVELOPING, CONSOLIDATING, SECURE = (
     "not_started",
@@ -26,10 +35,17 @@ NOT_STARTED, DEVELOPING, CONSOLIDATING, SECURE = (
     "consolidating",
     "secure",
 )
+LEVELS: Final = (NOT_STARTED, DEVELOPING, CONSOLIDATING, SECURE)
 RIGHT, RIGHT_WITH_HINTS, WRONG = "C", "H", "X"
 RECENT_LENGTH = 10
-MIN_EASE, MAX_EASE = Decimal("1.30"), Decimal("5.00")
-QUALITY = {RIGHT: 5, RIGHT_WITH_HINTS: 3, WRONG: 1}
+MIN_DIFFICULTY, MAX_DIFFICULTY = 1.0, 10.0
+DEFAULT_RETENTION: Final = 0.9
+DEFAULT_MAX_REVIEW_DAYS: Final = 60
+_GRADES: Final = {
+    RIGHT: fsrs.Rating.Good,
+    RIGHT_WITH_HINTS: fsrs.Rating.Hard,
+    WRONG: fsrs.Rating.Again,
+}
 
 
 @dataclass(frozen=True)
@@ -38,8 +54,8 @@ class MasteryState:
     attempts: int = 0
     correct: int = 0
     recent: str = ""
-    interval_days: int = 0
-    ease: Decimal = Decimal("2.50")
+    stability: float | None = None  # FSRS memory state; None before the first review
+    difficulty: float | None = None
     next_review: dt.date | None = None
     last_practiced: dt.date | None = None
 
@@ -55,26 +71,56 @@ def _share_right(recent: str, last: int) -> float:
     return sum(c != WRONG for c in window) / len(window) if window else 0.0
 
 
-def _schedule(state: MasteryState, result: str, today: dt.date) -> MasteryState:
-    quality = QUALITY[result]
-    if quality >= 3:
-        if state.interval_days == 0:
-            interval = 1
-        elif state.interval_days == 1:
-            interval = 6
-        else:
-            interval = round(state.interval_days * float(state.ease))
-    else:
-        interval = 1
-    miss = 5 - quality
-    ease = state.ease + Decimal(str(0.1 - miss * (0.08 + miss * 0.02)))
-    ease = min(MAX_EASE, max(MIN_EASE, ease)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return replace(
-        state, interval_days=interval, ease=ease, next_review=today + dt.timedelta(days=interval)
+@dataclass(frozen=True)
+class ReviewPolicy:
+    retention: float = DEFAULT_RETENTION
+    max_days: int = DEFAULT_MAX_REVIEW_DAYS
+
+
+@functools.cache
+def _scheduler(policy: ReviewPolicy) -> fsrs.Scheduler:
+    # Whole days and no random fuzz (reproducible). No learning steps: a first review schedules
+    # days at once. A lapse (Again) brings the topic back the next day, then FSRS takes over.
+    return fsrs.Scheduler(
+        desired_retention=policy.retention,
+        learning_steps=(),
+        relearning_steps=(dt.timedelta(days=1),),
+        maximum_interval=policy.max_days,
+        enable_fuzzing=False,
     )
 
 
-def record_answer(state: MasteryState, result: str, today: dt.date) -> MasteryState:
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _schedule(
+    state: MasteryState, result: str, today: dt.date, policy: ReviewPolicy
+) -> MasteryState:
+    if state.stability is None or state.difficulty is None:
+        card = fsrs.Card(card_id=0, state=fsrs.State.Learning, step=0, due=_midnight(today))
+    else:
+        card = fsrs.Card(
+            card_id=0,
+            state=fsrs.State.Review,
+            stability=state.stability,
+            difficulty=state.difficulty,
+            due=_midnight(state.next_review or today),
+            last_review=_midnight(state.last_practiced or today),
+        )
+    reviewed, _ = _scheduler(policy).review_card(card, _GRADES[result], _midnight(today))
+    days = max(1, (reviewed.due.date() - today).days)
+    return replace(
+        state,
+        stability=reviewed.stability,
+        difficulty=reviewed.difficulty,
+        next_review=today + dt.timedelta(days=days),
+    )
+
+
+def record_answer(
+    state: MasteryState, result: str, today: dt.date, policy: ReviewPolicy = ReviewPolicy()
+) -> MasteryState:
     """The topic's state after one final answer (`result` is C, H or X) on local date `today`."""
     was_due = state.next_review is not None and today >= state.next_review
     first_today = state.last_practiced != today
@@ -84,10 +130,10 @@ def record_answer(state: MasteryState, result: str, today: dt.date) -> MasterySt
         attempts=state.attempts + 1,
         correct=state.correct + (result != WRONG),
         recent=recent,
-        last_practiced=today,
     )
     if first_today:
-        new = _schedule(new, result, today)
+        new = _schedule(new, result, today, policy)
+    new = replace(new, last_practiced=today)
 
     level = state.level
     if level == NOT_STARTED:

@@ -1,6 +1,7 @@
 """Elo-style ratings for students and problems (pure Python).
 
-Both live on one logit scale: a student whose ability equals a problem's rating is expected to
+Both live on one logit scale (problems start from their authored difficulty,
+`apps.content.domain.seed_rating`): a student whose ability equals a problem's rating is expected to
 get it right half the time (as in Math Garden's adaptive practice, Klinkenberg et al. 2011).
 After every final answer both move towards what happened; hints reduce the credit of a right
 answer, so a problem solved only with hints counts as partly hard. K-factors shrink as ratings
@@ -12,16 +13,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-# Authored difficulty 1, 2, 3 seeds the rating at -1, 0, +1.
-DIFFICULTY_SEEDS = {1: -1.0, 2: 0.0, 3: 1.0}
 HINT_PENALTY = 0.2  # credit for a right answer: 1.0, 0.8, 0.6, 0.4 with 0-3 hints
 STUDENT_K = (0.6, 0.1)  # (start, floor)
 PROBLEM_K = (0.3, 0.03)
 K_HALF_LIFE = 20  # answers after which K has halved
-
-
-def seed_rating(difficulty: int) -> float:
-    return DIFFICULTY_SEEDS.get(difficulty, 0.0)
 
 
 def expected_success(ability: float, rating: float) -> float:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from apps.practice.mastery import CONSOLIDATING, DEVELOPING, NOT_STARTED, SECURE
 from apps.practice.rating import expected_success
 
+PROBLEMS_PER_SESSION = 5  # a daily session
 REVIEW_SLOTS = 2
 LEVEL_ORDER = {DEVELOPING: 0, CONSOLIDATING: 1, SECURE: 2, NOT_STARTED: 3}
 
@@ -50,7 +51,7 @@ def choose_problems(
     today: dt.date,
     recent_days: int,
     rng: random.Random,
-    count: int = 5,
+    count: int = PROBLEMS_PER_SESSION,
     target: float = 0.75,
     per_topic: int = 2,
 ) -> list[int]:

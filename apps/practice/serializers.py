@@ -1,7 +1,8 @@
 """Request and response shapes of the practice API (also its OpenAPI contract).
 
-Output is built from plain data by the `present_*` functions, in the student's language;
-the serializers describe and render it. Fields the server decides are output-only.
+One serializer per shape, reading the objects the services and selectors return; the student's
+language and the request time come in the serializer context (`context_for`). Fields the server
+decides are output-only.
 """
 
 from __future__ import annotations
@@ -9,32 +10,31 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.content.checker import display_answer
+from apps.content.checker import BENGALI_LETTERS, LATIN_LETTERS, display_answer
 from apps.content.models import Problem
 from apps.content.selectors import answer_key_for
-from apps.core.api import NO_NUL
-from apps.core.messages import message
+from apps.core.api import NO_NUL, LocalizedText
 from apps.practice import mastery as mastery_rules
 from apps.practice import streaks as streak_rules
-from apps.practice.models import PROBLEMS_PER_SESSION, PracticeSession, Response, Streak
-from apps.practice.services import AnswerOutcome, HintShown
+from apps.practice.models import PracticeSession, Response
+from apps.practice.selection import PROBLEMS_PER_SESSION
+from apps.practice.services import AnswerOutcome
+from apps.students.models import Student
 
 RESULTS = ["correct", "incorrect", "not_simplified", "unparseable"]
-BENGALI_LETTERS = {"A": "ক", "B": "খ", "C": "গ", "D": "ঘ"}
+MAX_ID = 2**63 - 1
 
 
-def _text(obj: Any, field: str, language: str) -> str:
-    """A bilingual field in the student's language, falling back to the other one."""
-    other = "en" if language == "bn" else "bn"
-    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_{other}", "")
+def context_for(student: Student, **extra: Any) -> dict[str, Any]:
+    return {"language": student.language, "now": timezone.now(), **extra}
 
 
 # --- input ---------------------------------------------------------------------------------
-
-
-MAX_ID = 2**63 - 1
 
 
 class AnswerIn(serializers.Serializer):
@@ -60,20 +60,39 @@ class OptionOut(serializers.Serializer):
     label = serializers.CharField(  # type: ignore[assignment]
         help_text="A-D; students may also type ক-ঘ, 1-4 or the text"
     )
-    local_label = serializers.CharField(help_text="The label as shown in the student's language")
-    text = serializers.CharField()
+    local_label = serializers.SerializerMethodField(
+        help_text="The label as shown in the student's language"
+    )
+    text = LocalizedText("text")
+
+    def get_local_label(self, option: Any) -> str:
+        if self.context.get("language") == "bn":
+            return BENGALI_LETTERS[LATIN_LETTERS.index(option.label)]
+        return str(option.label)
 
 
 class SessionProblemOut(serializers.Serializer):
+    """A `SessionProblem` as `selectors.session_detail` annotates it."""
+
     problem_id = serializers.IntegerField()
     position = serializers.IntegerField(min_value=1, max_value=PROBLEMS_PER_SESSION)
-    question = serializers.CharField(help_text="In the student's language")
-    answer_type = serializers.ChoiceField(choices=Problem.AnswerType.choices)
-    options = OptionOut(many=True, help_text="Multiple choice only; empty otherwise")
-    estimated_time_minutes = serializers.IntegerField()
+    question = LocalizedText("question", source="problem")
+    answer_type = serializers.ChoiceField(
+        choices=Problem.AnswerType.choices, source="problem.answer_type"
+    )
+    options = OptionOut(
+        many=True, source="problem.options.all", help_text="Multiple choice only; empty otherwise"
+    )
+    estimated_time_minutes = serializers.IntegerField(source="problem.estimated_time_minutes")
     hints_available = serializers.IntegerField()
     hints_used = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["unanswered", "correct", "incorrect"])
+    status = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=["unanswered", "correct", "incorrect"]))
+    def get_status(self, item: Any) -> str:
+        if item.result is None:
+            return "unanswered"
+        return "correct" if item.result else "incorrect"
 
 
 class ProgressOut(serializers.Serializer):
@@ -83,14 +102,20 @@ class ProgressOut(serializers.Serializer):
 
 
 class SessionSummaryOut(serializers.Serializer):
+    """A `PracticeSession` annotated with `answered` (`selectors.session_history`)."""
+
     id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=PracticeSession.Status.choices)
+    status = serializers.SerializerMethodField()
     started_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
     completed_at = serializers.DateTimeField(allow_null=True)
     problems_correct = serializers.IntegerField()
     total_time_seconds = serializers.IntegerField()
     answered = serializers.IntegerField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=PracticeSession.Status.choices))
+    def get_status(self, session: PracticeSession) -> str:
+        return session.status_at(self.context["now"])
 
 
 class SessionPageOut(serializers.Serializer):
@@ -101,200 +126,161 @@ class SessionPageOut(serializers.Serializer):
 
 
 class SessionOut(SessionSummaryOut):
-    progress = ProgressOut()
-    problems = SessionProblemOut(many=True)
+    """A session from `selectors.session_detail`."""
+
+    progress = serializers.SerializerMethodField()
+    problems = SessionProblemOut(many=True, source="session_problems.all")
+
+    @extend_schema_field(ProgressOut)
+    def get_progress(self, session: PracticeSession) -> dict[str, int]:
+        return {
+            "answered": session.answered,  # type: ignore[attr-defined]
+            "correct": session.problems_correct,
+            "total": PROBLEMS_PER_SESSION,
+        }
 
 
 class CompletionOut(serializers.Serializer):
+    """The summary a completing answer carries (read from its session)."""
+
     problems_correct = serializers.IntegerField()
-    total = serializers.IntegerField()
+    total = serializers.SerializerMethodField()
     total_time_seconds = serializers.IntegerField()
-    current_streak = serializers.IntegerField()
+    current_streak = serializers.SerializerMethodField()
     milestone_reached = serializers.IntegerField(
         allow_null=True, help_text="7, 14, 30, 60, 90, 180 or 365 when just reached"
     )
     freeze_used = serializers.BooleanField(help_text="A streak freeze covered a missed day")
 
+    def get_total(self, session: PracticeSession) -> int:
+        return PROBLEMS_PER_SESSION
+
+    def get_current_streak(self, session: PracticeSession) -> int:
+        return session.streak_after or 0
+
 
 class AnswerOut(serializers.Serializer):
-    result = serializers.ChoiceField(choices=RESULTS)
-    message = serializers.CharField(help_text="For the student, in their language")
+    """An `AnswerOutcome`."""
+
+    result = serializers.ChoiceField(choices=RESULTS, source="check.verdict.value")
+    message = serializers.SerializerMethodField(help_text="For the student, in their language")
     final = serializers.BooleanField(
         help_text="False for unparseable / not_simplified: the problem can be answered again"
     )
-    problem_id = serializers.IntegerField()
-    correct_answer = serializers.CharField(allow_null=True, help_text="Once final")
-    explanation = serializers.CharField(allow_null=True, help_text="Once final")
-    session_status = serializers.ChoiceField(choices=PracticeSession.Status.choices)
-    progress = ProgressOut()
-    summary = CompletionOut(allow_null=True, help_text="When this answer completed the session")
+    problem_id = serializers.IntegerField(source="problem.pk")
+    correct_answer = serializers.SerializerMethodField(help_text="Once final")
+    explanation = serializers.SerializerMethodField(help_text="Once final")
+    session_status = serializers.ChoiceField(
+        choices=PracticeSession.Status.choices, source="session.status"
+    )
+    progress = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField(help_text="When this answer completed the session")
+
+    def get_message(self, outcome: AnswerOutcome) -> str:
+        if outcome.check.note is not None:
+            return outcome.check.note.render(_)
+        return _("Correct! Well done.") if outcome.check.verdict == "correct" else _("Not quite.")
+
+    def get_correct_answer(self, outcome: AnswerOutcome) -> str | None:
+        if not outcome.final:
+            return None
+        return display_answer(answer_key_for(outcome.problem), self.context["language"])
+
+    def get_explanation(self, outcome: AnswerOutcome) -> str | None:
+        if not outcome.final:
+            return None
+        return LocalizedText.pick(outcome.problem, "explanation", self.context["language"]) or None
+
+    @extend_schema_field(ProgressOut)
+    def get_progress(self, outcome: AnswerOutcome) -> dict[str, int]:
+        return {
+            "answered": outcome.answered,
+            "correct": outcome.session.problems_correct,
+            "total": PROBLEMS_PER_SESSION,
+        }
+
+    @extend_schema_field(CompletionOut(allow_null=True))
+    def get_summary(self, outcome: AnswerOutcome) -> dict[str, Any] | None:
+        if outcome.session.status != PracticeSession.Status.COMPLETED:
+            return None
+        return dict(CompletionOut(outcome.session).data)
 
 
 class HintOut(serializers.Serializer):
-    problem_id = serializers.IntegerField()
+    """A `HintShown`."""
+
+    problem_id = serializers.IntegerField(source="problem.pk")
     level = serializers.IntegerField(min_value=1, max_value=3)
-    text = serializers.CharField()
-    hints_remaining = serializers.IntegerField()
+    text = LocalizedText("text", source="hint")
+    hints_remaining = serializers.IntegerField(source="remaining")
 
 
 class StreakOut(serializers.Serializer):
-    current_streak = serializers.IntegerField()
+    """A `Streak` (unsaved for a student who never completed a session); `today` and the
+    milestones come in the context."""
+
+    current_streak = serializers.SerializerMethodField()
     longest_streak = serializers.IntegerField()
     freezes = serializers.IntegerField(help_text="Streak freezes held (0-2)")
-    milestones_achieved = serializers.ListField(child=serializers.IntegerField())
-    next_milestone = serializers.IntegerField(allow_null=True)
+    milestones_achieved = serializers.SerializerMethodField()
+    next_milestone = serializers.SerializerMethodField()
     last_practice_date = serializers.DateField(allow_null=True)
-    practiced_today = serializers.BooleanField()
+    practiced_today = serializers.SerializerMethodField()
+
+    def _current(self, streak: Any) -> int:
+        return streak_rules.current_streak(streak.as_state(), self.context["today"])
+
+    def get_current_streak(self, streak: Any) -> int:
+        return self._current(streak)
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_milestones_achieved(self, streak: Any) -> list[int]:
+        return list(self.context["milestones"])
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_next_milestone(self, streak: Any) -> int | None:
+        return streak_rules.next_milestone(self._current(streak))
+
+    def get_practiced_today(self, streak: Any) -> bool:
+        today: dt.date = self.context["today"]
+        return bool(streak.last_practice_date == today)
 
 
 class TopicProgressOut(serializers.Serializer):
-    topic_id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-    level = serializers.ChoiceField(
-        choices=["not_started", "developing", "consolidating", "secure"]
-    )
-    attempts = serializers.IntegerField()
-    correct = serializers.IntegerField()
-    accuracy = serializers.FloatField(allow_null=True)
-    next_review_date = serializers.DateField(allow_null=True)
+    """A `(Topic, TopicMastery | None)` pair from `selectors.progress_for`."""
 
+    topic_id = serializers.SerializerMethodField()
+    code = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+    level = serializers.SerializerMethodField()
+    attempts = serializers.SerializerMethodField()
+    correct = serializers.SerializerMethodField()
+    accuracy = serializers.SerializerMethodField()
+    next_review_date = serializers.SerializerMethodField()
 
-# --- presenters ----------------------------------------------------------------------------
+    def get_topic_id(self, row: Any) -> int:
+        return int(row[0].pk)
 
+    def get_code(self, row: Any) -> str:
+        return str(row[0].code)
 
-def present_summary(session: PracticeSession, answered: int) -> dict[str, Any]:
-    return {
-        "id": session.pk,
-        "status": session.status,
-        "started_at": session.started_at,
-        "expires_at": session.expires_at,
-        "completed_at": session.completed_at,
-        "problems_correct": session.problems_correct,
-        "total_time_seconds": session.total_time_seconds,
-        "answered": answered,
-    }
+    def get_name(self, row: Any) -> str:
+        return LocalizedText.pick(row[0], "name", self.context["language"])
 
+    @extend_schema_field(serializers.ChoiceField(choices=list(mastery_rules.LEVELS)))
+    def get_level(self, row: Any) -> str:
+        return row[1].level if row[1] else mastery_rules.NOT_STARTED
 
-def present_session(session: PracticeSession, language: str) -> dict[str, Any]:
-    """Expects `selectors.session_detail` prefetches."""
-    results = {r.problem_id: r.is_correct for r in session.responses.all()}
-    views: dict[int, int] = {}
-    for view in session.hint_views.all():
-        views[view.problem_id] = views.get(view.problem_id, 0) + 1
-    problems = []
-    for item in session.session_problems.all():
-        problem = item.problem
-        options = [
-            {
-                "label": o.label,
-                "local_label": BENGALI_LETTERS[o.label] if language == "bn" else o.label,
-                "text": _text(o, "text", language),
-            }
-            for o in problem.options.all()
-        ]
-        result = results.get(problem.pk)
-        problems.append(
-            {
-                "problem_id": problem.pk,
-                "position": item.position,
-                "question": _text(problem, "question", language),
-                "answer_type": problem.answer_type,
-                "options": options,
-                "estimated_time_minutes": problem.estimated_time_minutes,
-                "hints_available": item.hints_available,  # type: ignore[attr-defined]
-                "hints_used": views.get(problem.pk, 0),
-                "status": "unanswered"
-                if result is None
-                else ("correct" if result else "incorrect"),
-            }
-        )
-    data = present_summary(session, len(results))
-    data["progress"] = {
-        "answered": len(results),
-        "correct": session.problems_correct,
-        "total": PROBLEMS_PER_SESSION,
-    }
-    data["problems"] = problems
-    return data
+    def get_attempts(self, row: Any) -> int:
+        return row[1].attempts if row[1] else 0
 
+    def get_correct(self, row: Any) -> int:
+        return row[1].correct if row[1] else 0
 
-def present_answer(outcome: AnswerOutcome, language: str) -> dict[str, Any]:
-    session, problem, check = outcome.session, outcome.problem, outcome.check
-    final = outcome.final
-    completed = session.status == PracticeSession.Status.COMPLETED
-    return {
-        "result": check.verdict.value,
-        "message": check.message or message(check.verdict.value, language),
-        "final": final,
-        "problem_id": problem.pk,
-        "correct_answer": display_answer(answer_key_for(problem), language) if final else None,
-        "explanation": (_text(problem, "explanation", language) or None) if final else None,
-        "session_status": session.status,
-        "progress": {
-            "answered": outcome.answered,
-            "correct": session.problems_correct,
-            "total": PROBLEMS_PER_SESSION,
-        },
-        "summary": (
-            {
-                "problems_correct": session.problems_correct,
-                "total": PROBLEMS_PER_SESSION,
-                "total_time_seconds": session.total_time_seconds,
-                "current_streak": session.streak_after or 0,
-                "milestone_reached": session.milestone_reached,
-                "freeze_used": session.freeze_used,
-            }
-            if completed
-            else None
-        ),
-    }
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_accuracy(self, row: Any) -> float | None:
+        return mastery_rules.accuracy(row[1].as_state()) if row[1] else None
 
-
-def present_hint(shown: HintShown, language: str) -> dict[str, Any]:
-    return {
-        "problem_id": shown.problem.pk,
-        "level": shown.level,
-        "text": _text(shown.hint, "text", language),
-        "hints_remaining": shown.remaining,
-    }
-
-
-def present_streak(streak: Streak, milestones: list[int], today: dt.date) -> dict[str, Any]:
-    state = streak_rules.StreakState(
-        current=streak.current_streak,
-        longest=streak.longest_streak,
-        last_date=streak.last_practice_date,
-        freezes=streak.freezes,
-    )
-    current = streak_rules.current_streak(state, today)
-    return {
-        "current_streak": current,
-        "longest_streak": streak.longest_streak,
-        "freezes": streak.freezes,
-        "milestones_achieved": milestones,
-        "next_milestone": streak_rules.next_milestone(current),
-        "last_practice_date": streak.last_practice_date,
-        "practiced_today": streak.last_practice_date == today,
-    }
-
-
-def present_progress(rows: list[Any], language: str) -> list[dict[str, Any]]:
-    out = []
-    for topic, row in rows:
-        state = mastery_rules.MasteryState(
-            attempts=row.attempts if row else 0, correct=row.correct if row else 0
-        )
-        out.append(
-            {
-                "topic_id": topic.pk,
-                "code": topic.code,
-                "name": _text(topic, "name", language),
-                "level": row.level if row else mastery_rules.NOT_STARTED,
-                "attempts": state.attempts,
-                "correct": state.correct,
-                "accuracy": mastery_rules.accuracy(state),
-                "next_review_date": row.next_review_date if row else None,
-            }
-        )
-    return out
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_next_review_date(self, row: Any) -> dt.date | None:
+        return row[1].next_review_date if row[1] else None

@@ -1,27 +1,22 @@
+"""Guardians, tokens and service keys. A student's own page is in the practice app's admin
+(it shows their practice, which lives above this app)."""
+
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Guardian, GuardianStudent, ServiceAPIKey, Student, StudentToken
+from .models import Guardian, GuardianStudent, ServiceAPIKey, StudentToken
 
 
 class GuardianLinkInline(admin.TabularInline):
     model = GuardianStudent
     extra = 0
     autocomplete_fields = ["guardian", "student"]
-
-
-@admin.register(Student)
-class StudentAdmin(admin.ModelAdmin):
-    list_display = ["name", "telegram_id", "grade", "language", "timezone", "ability", "created_at"]
-    list_filter = ["grade", "language", "timezone"]
-    search_fields = ["name", "=telegram_id"]
-    readonly_fields = ["ability", "rated_answers", "created_at", "updated_at"]
-    date_hierarchy = "created_at"
-    inlines = [GuardianLinkInline]
 
 
 @admin.register(Guardian)
@@ -56,15 +51,22 @@ class ServiceAPIKeyAdmin(admin.ModelAdmin):
         )
         self.message_user(
             request,
-            f"API key for {key.name!r}: {raw} — copy it now, it is not shown again. "
-            "The bot sends it as the header 'Authorization: Api-Key <key>'.",
+            gettext(
+                "API key for “%(name)s”: %(key)s — copy it now, it is not shown again. The bot "
+                "sends it as the header “Authorization: Api-Key <key>”."
+            )
+            % {"name": key.name, "key": raw},
             messages.WARNING,
         )
 
-    @admin.action(description="Revoke selected keys")
+    @admin.action(description=_("Revoke selected keys"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ServiceAPIKey]) -> None:
         count = services.service_keys_revoke(keys=queryset)
-        self.message_user(request, f"{count} key(s) revoked.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)s key revoked.", "%(count)s keys revoked.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(StudentToken)
@@ -80,7 +82,14 @@ class StudentTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens come from sign-in only
 
-    @admin.action(description="Revoke selected tokens (sign those devices out)")
+    @admin.action(
+        description=_("Revoke selected tokens (sign those devices out)"), permissions=["change"]
+    )
     def revoke(self, request: HttpRequest, queryset: QuerySet[StudentToken]) -> None:
         count = services.tokens_revoke(tokens=queryset)
-        self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)s token revoked.", "%(count)s tokens revoked.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

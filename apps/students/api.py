@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +25,7 @@ from apps.students.auth import (
     request_student,
     request_token,
 )
+from apps.students.models import Student
 from apps.students.serializers import (
     BotSignInIn,
     SignInOut,
@@ -32,11 +36,26 @@ from apps.students.serializers import (
 )
 from apps.students.telegram import InitDataError, verify_init_data
 
+logger = logging.getLogger(__name__)
+
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input; `details.fields`"),
     401: OpenApiResponse(ErrorSerializer, description="Not signed in or invalid credentials"),
     429: OpenApiResponse(ErrorSerializer, description="Too many requests"),
 }
+
+
+class StudentAPIView(APIView):
+    """An endpoint for a signed-in student, answering in the student's language."""
+
+    authentication_classes = [StudentTokenAuthentication]
+    permission_classes = [IsStudent]
+
+    def perform_authentication(self, request: Request) -> None:
+        super().perform_authentication(request)
+        student = request.user
+        if isinstance(student, Student):
+            translation.activate(student.language)
 
 
 def _signed_in(result: services.SignIn) -> Response:
@@ -76,11 +95,11 @@ class TelegramSignInView(APIView):
                 now=time.time(),
             )
         except InitDataError as exc:
+            logger.info("Mini App sign-in refused: %s", exc)  # the reason stays in the log
             raise DarsError(
-                "initData could not be verified.",
+                _("Your sign-in is not valid or has expired. Sign in again."),
                 code="authentication_failed",
                 status=401,
-                details={"reason": str(exc)},
             ) from exc
         return _signed_in(
             services.student_sign_in(telegram_id=user.id, name=user.full_name, via="telegram")
@@ -112,11 +131,8 @@ class BotSignInView(APIView):
         )
 
 
-class TokenView(APIView):
+class TokenView(StudentAPIView):
     """Sign out: revoke the token this request was made with."""
-
-    authentication_classes = [StudentTokenAuthentication]
-    permission_classes = [IsStudent]
 
     @extend_schema(
         operation_id="auth_sign_out", request=None, responses={204: None, **ERRORS}, tags=["auth"]
@@ -126,11 +142,8 @@ class TokenView(APIView):
         return no_content()
 
 
-class MeView(APIView):
+class MeView(StudentAPIView):
     """The signed-in student's profile; choosing a grade completes registration."""
-
-    authentication_classes = [StudentTokenAuthentication]
-    permission_classes = [IsStudent]
 
     @extend_schema(operation_id="me_read", responses={200: StudentOut, **ERRORS}, tags=["student"])
     def get(self, request: Request) -> Response:

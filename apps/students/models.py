@@ -1,9 +1,9 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
-
-GRADES = (6, 7, 8)
+from apps.students.domain import DEFAULT_TIMEZONE, GRADES, LANGUAGES
 
 
 class Student(TimeStampedModel):
@@ -11,37 +11,41 @@ class Student(TimeStampedModel):
 
     class Language(models.TextChoices):
         ENGLISH = "en", "English"
-        BENGALI = "bn", "বাংলা (Bengali)"
+        BENGALI = "bn", "বাংলা"
 
     class Grade(models.IntegerChoices):
-        SIX = 6, "Grade 6"
-        SEVEN = 7, "Grade 7"
-        EIGHT = 8, "Grade 8"
+        SIX = 6, _("Grade 6")
+        SEVEN = 7, _("Grade 7")
+        EIGHT = 8, _("Grade 8")
 
-    telegram_id = models.BigIntegerField()
-    name = models.CharField(max_length=100)
+    telegram_id = models.BigIntegerField(_("Telegram id"))
+    name = models.CharField(_("name"), max_length=100)
     # Empty until the student has chosen a grade (registration); 6–8 whenever set.
-    grade = models.SmallIntegerField(choices=Grade.choices, null=True, blank=True)
-    language = models.CharField(max_length=2, choices=Language.choices, default=Language.BENGALI)
-    timezone = models.CharField(max_length=64, default="Asia/Dhaka")
+    grade = models.SmallIntegerField(_("grade"), choices=Grade.choices, null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.BENGALI
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_TIMEZONE)
     # Elo-style ability on the logit scale (0 = even odds on a medium problem).
-    ability = models.FloatField(default=0.0, db_default=0.0)
-    rated_answers = models.IntegerField(default=0, db_default=0)
+    ability = models.FloatField(_("ability"), default=0.0, db_default=0.0)
+    rated_answers = models.IntegerField(_("rated answers"), default=0, db_default=0)
 
     class Meta:
         db_table = "students"
         ordering = ["id"]
+        verbose_name = _("student")
+        verbose_name_plural = _("students")
         constraints = [
             models.UniqueConstraint(fields=["telegram_id"], name="uq_students_telegram_id"),
             models.CheckConstraint(
                 condition=Q(telegram_id__gt=0), name="ck_students_telegram_id_positive"
             ),
             models.CheckConstraint(
-                condition=Q(grade__isnull=True) | Q(grade__gte=6, grade__lte=8),
+                condition=Q(grade__isnull=True) | Q(grade__in=list(GRADES)),
                 name="ck_students_grade_6_to_8",
             ),
             models.CheckConstraint(
-                condition=Q(language__in=["en", "bn"]), name="ck_students_language_valid"
+                condition=Q(language__in=list(LANGUAGES)), name="ck_students_language_valid"
             ),
             models.CheckConstraint(condition=~Q(name=""), name="ck_students_name_not_empty"),
             models.CheckConstraint(
@@ -68,16 +72,24 @@ class Student(TimeStampedModel):
 class StudentToken(models.Model):
     """A bearer token a student's client uses; only its SHA-256 is stored."""
 
-    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="tokens")
-    key_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    via = models.CharField(max_length=10, choices=[("telegram", "Mini App"), ("bot", "Bot")])
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("student")
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    via = models.CharField(
+        _("signed in through"),
+        max_length=10,
+        choices=[("telegram", _("Mini App")), ("bot", _("Bot"))],
+    )
 
     class Meta:
         db_table = "student_tokens"
         ordering = ["-created_at"]
+        verbose_name = _("student token")
+        verbose_name_plural = _("student tokens")
         constraints = [
             models.UniqueConstraint(fields=["key_hash"], name="uq_student_tokens_key_hash"),
             models.CheckConstraint(
@@ -99,17 +111,20 @@ class StudentToken(models.Model):
 class ServiceAPIKey(models.Model):
     """A key for a trusted server (the Telegram bot). Shown once at creation; stored hashed."""
 
-    name = models.CharField(max_length=100, help_text="Who uses this key, e.g. 'production bot'")
-    prefix = models.CharField(max_length=12, editable=False)
-    key_hash = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("Who uses this key, e.g. “production bot”")
+    )
+    prefix = models.CharField(_("prefix"), max_length=12, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "service_api_keys"
         ordering = ["-created_at"]
-        verbose_name = "service API key"
+        verbose_name = _("service API key")
+        verbose_name_plural = _("service API keys")
         constraints = [
             models.UniqueConstraint(fields=["prefix"], name="uq_service_api_keys_prefix"),
             models.UniqueConstraint(fields=["key_hash"], name="uq_service_api_keys_key_hash"),
@@ -125,17 +140,25 @@ class ServiceAPIKey(models.Model):
 class Guardian(TimeStampedModel):
     """A parent or guardian who follows one or more students."""
 
-    name = models.CharField(max_length=100)
-    phone = models.CharField(max_length=20, help_text="International format, e.g. +8801712345678")
-    email = models.EmailField(blank=True)
-    telegram_id = models.BigIntegerField(null=True, blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(
+        _("phone"), max_length=20, help_text=_("International format, e.g. +8801712345678")
+    )
+    email = models.EmailField(_("email"), blank=True)
+    telegram_id = models.BigIntegerField(_("Telegram id"), null=True, blank=True)
     students = models.ManyToManyField(
-        Student, through="GuardianStudent", related_name="guardians", blank=True
+        Student,
+        through="GuardianStudent",
+        related_name="guardians",
+        blank=True,
+        verbose_name=_("students"),
     )
 
     class Meta:
         db_table = "guardians"
         ordering = ["id"]
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
         constraints = [
             models.UniqueConstraint(
                 fields=["telegram_id"],
@@ -154,17 +177,26 @@ class GuardianStudent(models.Model):
     """Who a guardian is to a student."""
 
     class Relationship(models.TextChoices):
-        MOTHER = "mother", "Mother"
-        FATHER = "father", "Father"
-        GUARDIAN = "guardian", "Guardian"
+        MOTHER = "mother", _("Mother")
+        FATHER = "father", _("Father")
+        GUARDIAN = "guardian", _("Guardian")
 
-    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="links")
-    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="guardian_links")
-    relationship = models.CharField(max_length=10, choices=Relationship.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    guardian = models.ForeignKey(
+        Guardian, on_delete=models.CASCADE, related_name="links", verbose_name=_("guardian")
+    )
+    student = models.ForeignKey(
+        Student,
+        on_delete=models.CASCADE,
+        related_name="guardian_links",
+        verbose_name=_("student"),
+    )
+    relationship = models.CharField(_("relationship"), max_length=10, choices=Relationship.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         db_table = "guardian_students"
+        verbose_name = _("guardian link")
+        verbose_name_plural = _("guardian links")
         constraints = [
             models.UniqueConstraint(
                 fields=["guardian", "student"], name="uq_guardian_students_pair"

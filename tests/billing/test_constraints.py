@@ -37,24 +37,3 @@ def test_prices_are_nonnegative_and_one_per_model(db_rejects):
         [price.model, other.pk],
         expected=["uq_model_prices_model", "model_prices.provider"],
     )
-
-
-def test_ai_judgements_are_one_per_problem_and_answer(db_rejects):
-    from apps.billing.models import AIJudgement
-    from tests.content.factories import ProblemFactory
-
-    problem = ProblemFactory.create()
-    judgement = AIJudgement.objects.create(
-        problem=problem, normalised_answer="obtuse", is_correct=True, model="m"
-    )
-    db_rejects(
-        "INSERT INTO ai_judgements (problem_id, normalised_answer, is_correct, reason, model, "
-        "created_at) VALUES (%s, 'obtuse', FALSE, '', 'm', CURRENT_TIMESTAMP)",
-        [problem.pk],
-        expected=["uq_ai_judgements_problem_answer", "ai_judgements.problem_id"],
-    )
-    db_rejects(
-        "UPDATE ai_judgements SET normalised_answer = '' WHERE id = %s",
-        [judgement.pk],
-        expected=["ck_ai_judgements_answer_not_empty"],
-    )

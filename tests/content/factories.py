@@ -21,7 +21,6 @@ class ProblemFactory(factory.django.DjangoModelFactory[Problem]):
 
     code = factory.Sequence(lambda n: f"p-{n:05d}")
     topic = factory.SubFactory(TopicFactory)
-    grade = factory.SelfAttribute("topic.grade")
     subtopic = "Addition"
     question_en = factory.Sequence(lambda n: f"What is {n} + 2?")
     question_bn = factory.Sequence(lambda n: f"{n} + ২ কত?")

@@ -1,91 +1,111 @@
-"""The admin import flow once in a real headless browser (Debian's chromium, driven by Playwright).
-
-`.ci/run` installs chromium (apt) when it is missing; elsewhere the test is skipped with the
-reason, e.g. on a laptop without a system chromium (set CHROMIUM_PATH to use another build).
-"""
+"""The content studio in a real headless browser (Debian's chromium, driven by Playwright): the
+import flow, and every page the content team uses, in Bengali, with screenshots in
+`screenshots/` (README)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-from django.db import connections
+from django.contrib.auth.models import User
+from django.core.management import call_command
 
 from apps.content.models import Problem
+from apps.students.models import Student
+from tests.browser import (
+    VISIBLE_INTERFACE_TEXT,
+    english_labels_in,
+    needs_chromium,
+    project_english_labels,
+    screenshot,
+)
 from tests.content.sheets import csv_bytes, mcq_row, problem_row
 
-CHROMIUM = (
-    os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
-)
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="no chromium browser found (apt-get install chromium)"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser_page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # between browser steps are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            browser.close()
-            # ORM calls made while Playwright's loop runs get their own (context-local)
-            # connections; close them here, or the test database cannot be dropped.
-            connections.close_all()
+def _signed_in(browser, live_server, username: str = "admin", password: str = "password"):  # noqa: S107
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return page
 
 
 def test_content_team_imports_a_spreadsheet_through_the_admin(
-    browser_page, live_server, admin_user, tmp_path: Path, topics
+    browser,
+    live_server,
+    admin_user,
+    tmp_path: Path,
+    topics,
 ):
-    page = browser_page
+    page = _signed_in(browser, live_server)
+    page.goto(f"{live_server.url}/admin/content/problem/")
     sheet = tmp_path / "batch.csv"
     sheet.write_bytes(
         csv_bytes([problem_row("g6-integers-90"), mcq_row("g6-integers-91")], bom=True, crlf=True)
     )
-
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/content/problem/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", "password")
-    page.click("input[type=submit]")
     page.click("text=Import")
-
     page.set_input_files("input[name=import_file]", str(sheet))
     page.select_option("select[name=format]", label="csv")
-    page.click("input[type=submit]")
+    page.click("input[type=submit][value='Check the file']")
 
     summary = page.locator("#import-summary")
-    assert "2 new" in summary.inner_text()
+    assert "2 new, 0 changed, 0 unchanged" in summary.inner_text()
     assert Problem.objects.count() == 0  # the preview writes nothing
-    page.screenshot(path=str(tmp_path / "preview.png"))
+    screenshot(page, "admin-en-import-preview")
 
     page.click("input[type=submit][value='Confirm import']")
     page.wait_for_url(f"{live_server.url}/admin/content/problem/")
-    assert "Import finished" in page.locator("ul.messagelist").inner_text()
     assert set(Problem.objects.values_list("code", flat=True)) == {
         "g6-integers-90",
         "g6-integers-91",
     }
+
+
+def test_the_admin_in_bengali_has_no_english_words_of_its_own(
+    browser,
+    live_server,
+    admin_user,
+    library,
+    tmp_path: Path,
+):
+    call_command("seed_demo", students=3, days=20, verbosity=0)
+    student = Student.objects.order_by("pk")[0]
+    problem = Problem.objects.get(code="g7-triangles-01")
+    page = _signed_in(browser, live_server)
+    page.select_option("#dars-language-select", "bn")
+    page.click("#dars-language button")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "bn"
+
+    sheet = tmp_path / "bn.csv"
+    sheet.write_bytes(
+        csv_bytes([problem_row("g6-integers-90"), mcq_row("g6-integers-91")], bom=True)
+    )
+    labels = project_english_labels()
+    screens = {
+        "index": "/admin/",
+        "problem-list": "/admin/content/problem/",
+        "problem-change": f"/admin/content/problem/{problem.pk}/change/",
+        "student": f"/admin/students/student/{student.pk}/change/",
+    }
+    found = {}
+    for name, url in screens.items():
+        page.goto(f"{live_server.url}{url}")
+        screenshot(page, f"admin-bn-{name}")
+        found[name] = english_labels_in(page.evaluate(VISIBLE_INTERFACE_TEXT), labels)
+
+    page.goto(f"{live_server.url}/admin/content/problem/import/")
+    page.set_input_files("input[name=import_file]", str(sheet))
+    page.select_option("select[name=format]", label="csv")
+    page.click("form[enctype='multipart/form-data'] input[type=submit]")
+    page.wait_for_selector("#import-summary")
+    screenshot(page, "admin-bn-import-preview")
+    found["import-preview"] = english_labels_in(page.evaluate(VISIBLE_INTERFACE_TEXT), labels)
+
+    assert found == {name: [] for name in found}
+    assert User.objects.get(username="admin").dars_preference.language == "bn"

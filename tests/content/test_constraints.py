@@ -35,7 +35,6 @@ def test_topic_code_is_unique(db_rejects):
     [
         ("difficulty = 0", "ck_problems_difficulty_1_to_3"),
         ("difficulty = 4", "ck_problems_difficulty_1_to_3"),
-        ("grade = 5", "ck_problems_grade_6_to_8"),
         ("answer_type = 'essay'", "ck_problems_answer_type_valid"),
         ("estimated_time_minutes = 0", "ck_problems_estimated_time_1_to_120"),
         ("version = 0", "ck_problems_version_positive"),
@@ -45,6 +44,10 @@ def test_topic_code_is_unique(db_rejects):
         ("answer_type = 'fraction', tolerance = '0.1'", "ck_problems_tolerance_numeric_only"),
         ("simplest_form = TRUE", "ck_problems_simplest_form_fraction_only"),
         ("rated_answers = -1", "ck_problems_rated_answers_nonnegative"),
+        ("accepted_answers = 'forty-two'", "ck_problems_accepted_answers_text_only"),
+        ("answer_bn = 'বিয়াল্লিশ'", "ck_problems_answer_bn_exactly_for_text"),
+        ("answer_type = 'text'", "ck_problems_answer_bn_exactly_for_text"),
+        ("answer_type = 'multiple_choice', answer = 'E'", "ck_problems_choice_answer_a_to_d"),
     ],
 )
 def test_problem_check_constraints(db_rejects, assignment, constraint):
@@ -137,3 +140,48 @@ def test_timestamps_filled_by_the_database_for_raw_inserts():
         )
     topic = Topic.objects.get(code="raw-topic")
     assert topic.created_at is not None and topic.updated_at is not None
+
+
+def test_a_problems_grade_is_its_topics_so_they_cannot_disagree():
+    """The grade is not stored twice: a problem has no grade column of its own."""
+    from apps.content.models import Problem
+
+    assert "grade" not in {field.name for field in Problem._meta.get_fields()}
+    problem = ProblemFactory.create(topic=TopicFactory.create(grade=8))
+    assert Problem.objects.filter(topic__grade=8, pk=problem.pk).exists()
+
+
+def test_only_ai_written_hints_carry_a_review(db_rejects):
+    hint = HintFactory.create()
+    db_rejects(
+        "UPDATE hints SET reviewed_at = CURRENT_TIMESTAMP WHERE id = %s",
+        [hint.pk],
+        expected=["ck_hints_only_ai_hints_are_reviewed"],
+    )
+
+
+def test_problem_versions_are_one_per_number_and_route_is_known(db_rejects):
+    from django.utils import timezone
+
+    from apps.content.models import ProblemVersion
+
+    problem = ProblemFactory.create()
+    version = ProblemVersion.objects.create(
+        problem=problem, version=1, route="admin", saved_at=timezone.now(), data={}
+    )
+    db_rejects(
+        "INSERT INTO problem_versions (problem_id, version, route, saved_at, data, changed) "
+        "VALUES (%s, 1, 'admin', CURRENT_TIMESTAMP, '{}', '[]')",
+        [problem.pk],
+        expected=["uq_problem_versions_problem_version", "problem_versions.problem_id"],
+    )
+    db_rejects(
+        "UPDATE problem_versions SET route = 'email' WHERE id = %s",
+        [version.pk],
+        expected=["ck_problem_versions_route_valid"],
+    )
+    db_rejects(
+        "UPDATE problem_versions SET version = 0 WHERE id = %s",
+        [version.pk],
+        expected=["ck_problem_versions_version_positive"],
+    )

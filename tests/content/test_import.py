@@ -76,19 +76,19 @@ def test_editing_a_hint_updates_the_problem_and_its_hint():
 @pytest.mark.parametrize(
     ("overrides", "column", "words"),
     [
-        ({"question_bn": ""}, "question_bn", "missing Bengali question"),
+        ({"question_bn": ""}, "question_bn", "required in both languages"),
         ({"grade": "9"}, "grade", "from 6 to 8"),
-        ({"topic": "g6-calculus"}, "topic", "unknown topic"),
+        ({"topic": "g6-calculus"}, "topic", "no topic with the code"),
         ({"topic": "g7-profit-loss"}, "topic", "belongs to grade 7"),
         ({"difficulty": "0"}, "difficulty", "from 1 to 3"),
         ({"difficulty": "hard"}, "difficulty", "whole number"),
-        ({"answer_type": "essay"}, "answer_type", "unknown answer type"),
+        ({"answer_type": "essay"}, "answer_type", "Unknown answer type"),
         ({"answer": "about five"}, "answer", ""),
-        ({"hint_2_bn": ""}, "hint_2_bn", "given in English only"),
+        ({"hint_2_bn": ""}, "hint_2_bn", "both languages (or neither)"),
         ({"hint_1_en": "", "hint_1_bn": ""}, "hint_1_en", "in order"),
         ({"is_active": "maybe"}, "is_active", "yes or no"),
         ({"estimated_time_minutes": "0"}, "estimated_time_minutes", "from 1 to 120"),
-        ({"option_a_en": "x", "option_a_bn": "x"}, "option_a_en", "only for multiple_choice"),
+        ({"option_a_en": "x", "option_a_bn": "x"}, "option_a_en", "only used for multiple-choice"),
     ],
 )
 def test_one_bad_row_among_good_ones_writes_nothing_and_names_row_and_column(
@@ -111,7 +111,7 @@ def test_one_bad_row_among_good_ones_writes_nothing_and_names_row_and_column(
     ("overrides", "column", "words"),
     [
         ({"answer": "E"}, "answer", ""),
-        ({"option_c_bn": ""}, "option_c_bn", "English only"),
+        ({"option_c_bn": ""}, "option_c_bn", "both languages"),
         ({"option_c_en": "", "option_c_bn": ""}, "option_a_en", "without gaps"),
     ],
 )
@@ -138,7 +138,7 @@ def test_an_invalid_row_does_not_hide_errors_in_other_rows():
 def test_duplicate_code_in_the_file_is_an_error():
     rows = [problem_row("g6-integers-90"), problem_row("g6-integers-90", question_en="Other?")]
     report = _import(csv_bytes(rows))
-    assert report.errors == ["row 3, column code: duplicate code 'g6-integers-90': also in row 2"]
+    assert report.errors == ["row 3, column code: The code “g6-integers-90” is also used in row 2."]
     assert Problem.objects.count() == 0
 
 
@@ -146,22 +146,40 @@ def test_missing_and_unknown_columns_are_reported_before_any_row():
     columns = [c for c in problem_row() if c != "question_bn"] + ["questoin_bn"]
     report = _import(csv_bytes([problem_row()], columns=columns))
     assert not report.ok and Problem.objects.count() == 0
-    assert "missing column(s): question_bn" in report.errors[0]
-    assert "unknown column(s): questoin_bn" in report.errors[0]
+    errors = " ".join(report.errors)
+    assert "lacks the column(s): question_bn" in errors
+    assert "Unknown column(s) in the header row: questoin_bn" in errors
 
 
 @pytest.mark.parametrize(
     ("data", "file_format", "words"),
     [
         (b"", "csv", "empty"),
-        ("code,grade\n৬,৭".encode("utf-16"), "csv", "not UTF-8"),
-        (b"not a zip", "xlsx", "cannot read"),
-        (b"a,b", "ods", "unsupported file type"),
+        ("code,grade\nCafé,6".encode("cp1252"), "csv", "not in UTF-8"),
+        (b"not a zip", "xlsx", "not an Excel (.xlsx) file"),
+        (b"a,b", "ods", "Unsupported file type"),
     ],
 )
 def test_unreadable_files_get_a_plain_error(data, file_format, words):
     report = _import(data, file_format)
     assert not report.ok and words in report.errors[0]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
+def test_utf16_and_bom_files_are_read_correctly(encoding):
+    data = csv_bytes(_three_rows()).decode("utf-8").encode(encoding)
+    report = _import(data)
+    assert report.ok, report.errors
+    assert Problem.objects.get(code="g6-integers-90").question_bn.startswith("[g6-integers-90] তাপ")
+
+
+def test_semicolon_separated_files_from_other_excel_locales_are_read():
+    data = csv_bytes(_three_rows()).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(data)))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    report = _import(out.getvalue().encode("utf-8"))
+    assert report.ok and report.created == 3
 
 
 def test_dry_run_reports_but_writes_nothing():
@@ -210,18 +228,30 @@ def test_export_then_import_is_a_no_op_and_escapes_formulae(tmp_path):
 
     call_command("export_problems", output=str(out))
 
-    exported = {r["code"]: r for r in csv.DictReader(io.StringIO(out.read_text("utf-8")))}
+    exported = {r["code"]: r for r in csv.DictReader(io.StringIO(out.read_text("utf-8-sig")))}
     first = exported["g6-integers-90"]
-    assert first["question_en"] == '\'=HYPERLINK("http://evil")'
-    assert first["question_bn"] == "'@SUM(১)"
-    assert first["hint_1_en"] == "'+ means add"
-    assert first["explanation_en"] == "'-3 - 2 = -5"
+    assert first["question_en"] == '\t\'=HYPERLINK("http://evil")'
+    assert first["question_bn"] == "\t'@SUM(১)"
+    assert first["hint_1_en"] == "\t'+ means add"
+    assert first["explanation_en"] == "\t'-3 - 2 = -5"
     assert first["answer"] == "-5"  # a plain number stays a number
 
     report = _import(out.read_bytes())
     assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
     problem = Problem.objects.get(code="g6-integers-90")
     assert problem.question_en == '=HYPERLINK("http://evil")' and problem.answer == "-5"
+
+
+def test_an_authored_leading_apostrophe_survives_import_and_export(tmp_path):
+    rows = _three_rows()
+    rows[0]["question_en"] = "'-7' is seven below zero. What is 2 more?"
+    assert _import(csv_bytes(rows)).ok
+    stored = Problem.objects.get(code="g6-integers-90").question_en
+    assert stored == "'-7' is seven below zero. What is 2 more?"
+    out = tmp_path / "export.csv"
+    call_command("export_problems", output=str(out))
+    report = _import(out.read_bytes())
+    assert (report.updated, report.unchanged) == (0, 3)
 
 
 def test_xlsx_export_round_trips(tmp_path):
@@ -246,12 +276,10 @@ def test_command_prints_a_summary_and_fails_on_errors(tmp_path, capsys):
     assert not Problem.objects.filter(code="g6-integers-94").exists()
 
 
-def test_command_shows_progress_on_long_files(tmp_path, capsys):
+def test_command_dry_run_on_a_long_file_writes_nothing(tmp_path, capsys):
     rows = [problem_row(f"g6-integers-{n:03d}") for n in range(600)]
     path = tmp_path / "long.csv"
     path.write_bytes(csv_bytes(rows))
     call_command("import_problems", str(path), dry_run=True)
-    captured = capsys.readouterr()
-    assert "600/600 rows" in captured.err and "60/600 rows" in captured.err
-    assert "Dry run, nothing written: 600 rows: 600 created" in captured.out
+    assert "Dry run, nothing written: 600 rows: 600 created" in capsys.readouterr().out
     assert Problem.objects.count() == 0

@@ -1,17 +1,19 @@
-"""The README's run command relies on `manage.py bootstrap`: prove its login really works."""
+"""The README's run command relies on `manage.py bootstrap`: its login works, and running it
+again never undoes the content team's work."""
 
 import re
 
 import pytest
 from django.core.management import call_command
 
-from apps.content.models import Problem, Topic
+from apps.content import services
+from apps.content.models import Problem, ProblemVersion, Topic
 
 pytestmark = pytest.mark.django_db
 
 
-def _run_bootstrap(capsys, credentials_file) -> str:
-    call_command("bootstrap", credentials_file=str(credentials_file), verbosity=0)
+def _run_bootstrap(capsys, credentials_file, **options) -> str:
+    call_command("bootstrap", credentials_file=str(credentials_file), verbosity=0, **options)
     return capsys.readouterr().out
 
 
@@ -25,13 +27,39 @@ def test_bootstrap_prints_a_login_that_works_and_repeats_it(client, capsys, tmp_
 
     assert client.login(username=username, password=password)
     assert client.get("/admin/").status_code == 200
-    assert Topic.objects.count() == 29
+    assert "34 topics and 280 problems added" in first
+    assert Topic.objects.count() == 34
     assert Problem.objects.filter(is_active=True).count() == 280
+    assert ProblemVersion.objects.filter(route="library", version=1).count() == 280
 
     second = _run_bootstrap(capsys, credentials)
     assert f"password: {password}" in second
-    assert "0 created, 0 updated, 280 unchanged" in second
-    assert (Topic.objects.count(), Problem.objects.count()) == (29, 280)
+    assert "0 topics and 0 problems added" in second and "Kept as edited" not in second
+    assert (Topic.objects.count(), Problem.objects.count()) == (34, 280)
+
+
+def test_an_edit_survives_bootstrap_and_update_library_replaces_it(capsys, tmp_path):
+    credentials = tmp_path / "admin-login"
+    _run_bootstrap(capsys, credentials)
+    shipped = Problem.objects.get(code="g6-integers-01").question_en
+    services.problem_save(
+        values={"code": "g6-integers-01", "question_en": "A teacher's better wording?"},
+        route="admin",
+    )
+    Topic.objects.filter(code="g6-integers").update(name_en="Integers (edited)")
+
+    again = _run_bootstrap(capsys, credentials)
+    assert Problem.objects.get(code="g6-integers-01").question_en == "A teacher's better wording?"
+    assert Topic.objects.get(code="g6-integers").name_en == "Integers (edited)"
+    assert "Kept as edited here (1 topics, 1 problems" in again
+    assert "g6-integers-01" in again and "--update-library" in again
+
+    replaced = _run_bootstrap(capsys, credentials, update_library=True)
+    problem = Problem.objects.get(code="g6-integers-01")
+    assert problem.question_en == shipped and problem.version == 3
+    assert Topic.objects.get(code="g6-integers").name_en == "Integers"
+    assert "Replaced with the shipped version (1 topics, 1 problems): g6-integers" in replaced
+    assert ProblemVersion.objects.get(problem=problem, version=3).route == "library"
 
 
 def test_bootstrap_does_not_print_a_stale_password(capsys, tmp_path, django_user_model):

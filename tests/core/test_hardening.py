@@ -103,7 +103,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x8#k2!p9-real-production-key-with-plenty-of-entropy-0192837465qwerty",
     "ALLOWED_HOSTS": "dars.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://dars.example.org",
-    "DATABASE_URL": "sqlite:////tmp/dars-deploy-check.sqlite3",
+    "DATABASE_URL": "postgres://dars:pw@127.0.0.1:5432/dars_deploy_check",
 }
 
 
@@ -154,6 +154,40 @@ def test_json_logs_are_one_object_per_line():
     assert data["message"] == "hello রহিম" and data["level"] == "WARNING"
     assert data["logger"] == "dars.test" and data["student_id"] == 7
     assert "\n" not in line
+
+
+@pytest.mark.parametrize(
+    ("missing", "example"),
+    [
+        ("SECRET_KEY", "token_urlsafe"),
+        ("ALLOWED_HOSTS", "dars.example.org"),
+        ("DATABASE_URL", "postgres://"),
+    ],
+)
+def test_a_production_server_refuses_to_start_without_its_settings(missing, example):
+    env = {**PRODUCTION_ENV, missing: ""}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert f"{missing} is not set" in result.stderr and example in result.stderr
+
+
+def test_a_production_server_refuses_sqlite():
+    result = _manage("check", env={**PRODUCTION_ENV, "DATABASE_URL": "sqlite:////tmp/x.sqlite3"})
+    assert result.returncode != 0 and "SQLite, which is for a laptop only" in result.stderr
+
+
+def test_gunicorn_refuses_to_serve_with_debug_on():
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run(
+        [str(gunicorn), "--check-config", "-c", "dars/gunicorn.py", "dars.wsgi"],
+        cwd=REPO,
+        env={**os.environ, **PRODUCTION_ENV, "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DEBUG" in result.stdout + result.stderr
 
 
 def test_gunicorn_configuration_is_valid():

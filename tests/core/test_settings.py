@@ -48,6 +48,7 @@ def test_environment_variables_are_read():
         DATABASE_URL="postgres://dars:pw@db.example:5433/dars_prod",
         CACHE_URL="redis://127.0.0.1:6379/2",
         DEBUG="false",
+        SECRET_KEY="a-long-random-production-secret-key-for-this-test-0123456789",
         ALLOWED_HOSTS="dars.example.org,api.dars.example.org",
         TIME_ZONE="UTC",
         LANGUAGE_CODE="bn",

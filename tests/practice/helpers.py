@@ -26,7 +26,6 @@ def make_library(grade: int = 7, topics: int = 3, per_topic: int = 5) -> list[Pr
             a, b = 10 * t + n, 7
             problem = Problem.objects.create(
                 code=f"g{grade}-t{t}-{n:02d}",
-                grade=grade,
                 topic=topic,
                 question_en=f"What is {a} + {b}?",
                 question_bn=f"{str(a).translate(BENGALI)} + ৭ কত?",
@@ -45,7 +44,6 @@ def make_library(grade: int = 7, topics: int = 3, per_topic: int = 5) -> list[Pr
             problems.append(problem)
         mcq = Problem.objects.create(
             code=f"g{grade}-t{t}-mcq",
-            grade=grade,
             topic=topic,
             question_en="Which is largest?",
             question_bn="কোনটি সবচেয়ে বড়?",

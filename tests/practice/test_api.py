@@ -410,3 +410,40 @@ def test_out_of_range_and_odd_input_is_a_clean_4xx(client, path, body):
     response = client.get(path) if body is None else client.post(path, body, format="json")
     assert 400 <= response.status_code < 500
     assert "error" in response.json()
+
+
+def test_reading_an_expired_session_shows_it_abandoned_without_writing(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.practice.models import PracticeSession
+    from apps.practice.tasks import expire_sessions
+
+    make_library()
+    student = new_student()
+    client = client_for(student)
+    body = client.post("/api/v1/sessions/").json()
+    PracticeSession.objects.filter(pk=body["id"]).update(
+        started_at=timezone.now() - dt.timedelta(hours=2),
+        expires_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        detail = client.get(f"/api/v1/sessions/{body['id']}/").json()
+        history = client.get("/api/v1/sessions/").json()
+    assert detail["status"] == "abandoned" and history["results"][0]["status"] == "abandoned"
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("UPDATE", "INSERT", "DELETE")]
+    assert writes == []  # reads never write
+    assert PracticeSession.objects.get(pk=body["id"]).status == "in_progress"
+
+    problem_id = detail["problems"][0]["problem_id"]
+    late = client.post(
+        f"/api/v1/sessions/{body['id']}/answers/",
+        {"problem_id": problem_id, "answer": "1"},
+        format="json",
+    )
+    assert late.status_code == 409 and late.json()["error"]["code"] == "session_expired"
+
+    assert expire_sessions() == 1  # the worker's periodic task marks it
+    assert PracticeSession.objects.get(pk=body["id"]).status == "abandoned"
+    fresh = client.post("/api/v1/sessions/")
+    assert fresh.status_code == 201 and fresh.json()["id"] != body["id"]

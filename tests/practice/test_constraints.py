@@ -171,8 +171,9 @@ def test_milestones_are_known_and_recorded_once(db_rejects):
         ("level = 'expert'", "ck_topic_mastery_level_valid"),
         ("correct = 5, attempts = 4", "ck_topic_mastery_correct_le_attempts"),
         ("correct = -1", "ck_topic_mastery_correct_le_attempts"),
-        ("interval_days = -1", "ck_topic_mastery_interval_nonnegative"),
-        ("ease = 1.0", "ck_topic_mastery_ease_1_3_to_5"),
+        ("stability = 0", "ck_topic_mastery_stability_positive"),
+        ("difficulty = 0.5", "ck_topic_mastery_difficulty_1_to_10"),
+        ("difficulty = 10.5", "ck_topic_mastery_difficulty_1_to_10"),
     ],
 )
 def test_topic_mastery_check_constraints(db_rejects, assignment, constraint):
@@ -185,9 +186,9 @@ def test_topic_mastery_check_constraints(db_rejects, assignment, constraint):
 def test_one_mastery_row_per_student_and_topic(db_rejects):
     mastery = TopicMasteryFactory.create()
     db_rejects(
-        "INSERT INTO topic_mastery (student_id, topic_id, level, attempts, correct, interval_days, "
-        "ease, created_at, updated_at) "
-        "VALUES (%s, %s, 'developing', 0, 0, 0, 2.5, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        "INSERT INTO topic_mastery (student_id, topic_id, level, attempts, correct, recent, "
+        "created_at, updated_at) "
+        "VALUES (%s, %s, 'developing', 0, 0, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
         [mastery.student_id, mastery.topic_id],
         expected=["uq_topic_mastery_student_topic", "topic_mastery.student_id"],
     )

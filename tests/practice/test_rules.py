@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -168,22 +167,49 @@ def test_a_failed_review_demotes_secure():
     assert failed.next_review == state.next_review + DAY  # back tomorrow
 
 
-def test_sm2_intervals_grow_on_success_and_reset_on_failure():
+def _reviews(results: str, policy: mastery.ReviewPolicy | None = None) -> list[int]:
+    """Days to the next review after each on-time review with these results."""
+    state, day, gaps = mastery.MasteryState(), D, []
+    for result in results:
+        state = mastery.record_answer(state, result, day, policy or mastery.ReviewPolicy())
+        assert state.next_review is not None
+        gaps.append((state.next_review - day).days)
+        day = state.next_review
+    return gaps
+
+
+def test_fsrs_intervals_grow_with_each_passed_review_and_a_lapse_returns_tomorrow():
+    gaps = _reviews("CCCC")
+    assert gaps == sorted(gaps) and gaps[-1] > gaps[0] >= 1
+    assert _reviews("CCCX")[-1] == 1  # a failed review: back the next day
+
+
+def test_a_review_with_hints_stretches_less_than_one_without():
+    assert _reviews("CCH")[-1] < _reviews("CCC")[-1]
+
+
+def test_a_lapse_makes_the_topic_harder_for_the_scheduler():
     state = mastery.MasteryState()
-    intervals = []
-    for i in range(4):
-        state = mastery.record_answer(state, "C", D + i * 10 * DAY)
-        intervals.append(state.interval_days)
-    assert intervals[:2] == [1, 6] and intervals[3] > intervals[2] > 6
-    assert state.ease > Decimal("2.50")
-    state = mastery.record_answer(state, "X", D + 100 * DAY)
-    assert state.interval_days == 1 and state.ease >= mastery.MIN_EASE
+    for result, day in (("C", D), ("C", D + 5 * DAY)):
+        state = mastery.record_answer(state, result, day)
+    before = state.difficulty
+    lapsed = mastery.record_answer(state, "X", state.next_review or D)
+    assert before is not None and lapsed.difficulty is not None and lapsed.difficulty > before
+
+
+def test_higher_desired_retention_means_earlier_reviews_and_the_gap_is_capped():
+    relaxed = _reviews("CCCC", mastery.ReviewPolicy(retention=0.8, max_days=365))
+    strict = _reviews("CCCC", mastery.ReviewPolicy(retention=0.95, max_days=365))
+    assert strict[-1] < relaxed[-1]
+    capped = _reviews("CCCCCCC", mastery.ReviewPolicy(retention=0.9, max_days=30))
+    assert max(capped) == 30
 
 
 def test_only_the_first_answer_of_a_day_schedules():
     once = mastery.record_answer(mastery.MasteryState(), "C", D)
     twice = mastery.record_answer(once, "C", D)
-    assert twice.interval_days == once.interval_days and twice.attempts == 2
+    assert (twice.next_review, twice.stability) == (once.next_review, once.stability)
+    assert twice.attempts == 2
 
 
 # --- selection -----------------------------------------------------------------------------

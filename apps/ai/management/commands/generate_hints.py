@@ -8,8 +8,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.billing import services
-from apps.billing.ai import ai_enabled
+from apps.ai import prompts, services
+from apps.ai.client import ai_enabled
+from apps.billing import services as billing
 from apps.content.models import Problem
 
 
@@ -29,14 +30,14 @@ class Command(BaseCommand):
             for p in Problem.objects.filter(is_active=True)
             .select_related("topic")
             .prefetch_related("hints")
-            .order_by("grade", "code")
+            .order_by("topic__grade", "code")
             if services.problem_needs_hints(p)
         ]
         if options["limit"] is not None:
             problems = problems[: max(0, options["limit"])]
-        price = services.price_for(settings.AI_MODEL)
+        price = billing.price_for(settings.AI_MODEL)
         estimate = sum(
-            (services.plan_hint_generation(p).estimate(price) for p in problems), Decimal(0)
+            (prompts.plan_hint_generation(p).estimate(price) for p in problems), Decimal(0)
         )
         self.stdout.write(
             f"{len(problems)} problem(s) need hints: {len(problems)} call(s) to "

@@ -8,9 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.billing import services
-from apps.billing.pricing import TokenUsage, cost_usd, estimate_tokens
-from apps.billing.simulation import Behaviour, SimProblem, simulate
+from apps.ai import prompts, services
+from apps.ai.simulation import Behaviour, SimProblem, simulate
+from apps.billing import services as billing
+from apps.billing.pricing import TokenUsage, cost_usd
 from apps.content.models import Problem
 
 # Typical reply sizes: three bilingual hints, and a one-line verdict.
@@ -42,7 +43,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["students"] < 1 or options["days"] < 1:
             raise CommandError("--students and --days must be at least 1")
-        price = services.price_for(settings.AI_MODEL)
+        price = billing.price_for(settings.AI_MODEL)
         library = list(
             Problem.objects.filter(is_active=True).select_related("topic").prefetch_related("hints")
         )
@@ -53,28 +54,19 @@ class Command(BaseCommand):
             needs = (
                 services.problem_needs_hints(problem) if share is None else picker.random() < share
             )
-            hint_call = services.plan_hint_generation(problem)
-            judge_call = services.plan_judgement(problem, "a typical wrong answer")
+            hint_call = prompts.plan_hint_generation(problem)
+            judge_call = prompts.plan_judgement(problem, "a typical wrong answer")
             problems.append(
                 SimProblem(
                     problem_id=problem.pk,
-                    grade=problem.grade,
+                    grade=problem.topic.grade,
                     is_text=problem.answer_type == Problem.AnswerType.TEXT,
                     needs_hints=needs,
                     hint_call_cost=cost_usd(
-                        TokenUsage(
-                            input_tokens=estimate_tokens(hint_call.system + hint_call.prompt) + 200,
-                            output_tokens=HINT_OUTPUT_TOKENS,
-                        ),
-                        price,
+                        TokenUsage(hint_call.input_tokens(), HINT_OUTPUT_TOKENS), price
                     ),
                     judge_call_cost=cost_usd(
-                        TokenUsage(
-                            input_tokens=estimate_tokens(judge_call.system + judge_call.prompt)
-                            + 200,
-                            output_tokens=JUDGE_OUTPUT_TOKENS,
-                        ),
-                        price,
+                        TokenUsage(judge_call.input_tokens(), JUDGE_OUTPUT_TOKENS), price
                     ),
                 )
             )

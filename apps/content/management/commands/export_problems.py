@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from apps.content.resources import ProblemResource
+from apps.content.selectors import problems_for_export
+from apps.content.spreadsheet import problem_values, write_csv, write_xlsx
 
 
 class Command(BaseCommand):
@@ -19,16 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help="file to write (default: standard output)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        dataset = ProblemResource().export()
-        data = dataset.export(options["format"])
+        rows = [problem_values(problem) for problem in problems_for_export()]
+        data = write_csv(rows) if options["format"] == "csv" else write_xlsx(rows)
         if options["output"]:
-            path = Path(options["output"])
-            if isinstance(data, str):
-                path.write_text(data, encoding="utf-8")
-            else:
-                path.write_bytes(data)
-            self.stderr.write(f"{len(dataset)} problems written to {path}")
-        elif isinstance(data, str):
-            self.stdout.write(data, ending="")
+            Path(options["output"]).write_bytes(data)
+            self.stderr.write(f"{len(rows)} problems written to {options['output']}")
         else:
             sys.stdout.buffer.write(data)

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from apps.content.models import Route
 from apps.content.services import problems_import
 
 
 class Command(BaseCommand):
     help = (
-        "Import problems from a CSV (UTF-8) or XLSX file, keyed by problem code. All or nothing: "
-        "if any row is invalid nothing is written and every error is listed."
+        "Import problems from a CSV (UTF-8 or UTF-16) or XLSX file, keyed by problem code. All or "
+        "nothing: if any row is invalid nothing is written and every error is listed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,23 +27,11 @@ class Command(BaseCommand):
         path = Path(options["path"])
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
-        show_progress = int(options["verbosity"]) > 0
-        step = 0
-
-        def progress(done: int, total: int) -> None:
-            nonlocal step
-            if not show_progress or total < 500:
-                return
-            if done * 10 // total > step or done == total:
-                step = done * 10 // total
-                self.stderr.write(f"  {done}/{total} rows", ending="\r" if done < total else "\n")
-                sys.stderr.flush()
-
         report = problems_import(
             data=path.read_bytes(),
             file_format=path.suffix.lower().lstrip("."),
+            route=Route.COMMAND,
             dry_run=options["dry_run"],
-            progress=progress,
         )
         for error in report.errors:
             self.stderr.write(f"error: {error}")

@@ -1,0 +1,9 @@
+"""Benchmarks for Dars, outside the installed apps: `python -m bench <name> [options]`.
+
+Each module holds a Django management-style `Command` (so it has the same options, output and
+error handling as a management command) and is run with Django set up from `dars.settings`:
+
+* `python -m bench load` — throughput of every practice endpoint at saturation (README);
+* `python -m bench explain_queries` — EXPLAIN of every query of the student flow;
+* `python -m bench import_ --problems 20000` — the import paths against a raw bulk_create.
+"""
