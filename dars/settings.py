@@ -39,6 +39,8 @@ _required_in_production(
 _required_in_production("ALLOWED_HOSTS", "dars.example.org")
 _required_in_production("DATABASE_URL", "postgres://dars:PASSWORD@127.0.0.1:5432/dars")
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+# Rotating SECRET_KEY: put the old key here for a while so admin sign-ins survive (SECURITY.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "import_export",
     "rest_framework",
     "drf_spectacular",
@@ -62,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.core.health.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,6 +77,7 @@ MIDDLEWARE = [
     "apps.core.language.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
 
 ROOT_URLCONF = "dars.urls"
@@ -109,6 +115,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # locmemcache:// (the default) or redis://host:port/db.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# The admin login is guarded by django-axes: after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one client address (apps.core.clients.client_ip, so X-Forwarded-For counts only
+# through trusted proxies), that pair is locked out for AXES_COOLOFF_HOURS.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "apps.core.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+# Lockouts are lifted with `manage.py axes_reset_username NAME` (or they expire); axes' own
+# admin pages have no Bengali, and the admin is used in Bengali.
+AXES_ENABLE_ADMIN = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -136,11 +160,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["apps.students.auth.IsStudent"],
     "DEFAULT_THROTTLE_CLASSES": ["apps.core.throttling.SettingsScopedThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["apps.core.parsers.LimitedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
+# The client's address: how many proxies in front of Dars append to X-Forwarded-For (0: none,
+# the header is ignored; 1: one nginx or load balancer). Throttles and the admin lockout use it.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+# Largest API request body; Dars's own bodies are a few hundred bytes.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=64 * 1024)
 # Requests per scope: "N/second|minute|hour|day"; empty disables that throttle.
 THROTTLE_RATES = {
     "auth": env.str("THROTTLE_AUTH_RATE", default="30/minute"),
@@ -161,6 +191,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.close_request_bodies",
+        "apps.practice.openapi.add_session_links",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ConfidenceEnum": "apps.practice.models.Response.Confidence",
@@ -256,6 +287,24 @@ if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 
+# Content-Security-Policy (django-csp) for every page Dars serves: the admin, the API docs
+# (Swagger UI from the sidecar, its set-up script served as a file), JSON. No inline script
+# anywhere; inline style attributes are allowed (Django's admin templates use a few).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -271,4 +320,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # axes logs every successful sign-in at INFO; its lockouts (WARNING) are what matter.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -60,11 +60,22 @@ def library(db: None) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """A request handled in this thread leaves its language active; each test starts afresh."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Throttle counters live in the cache; every test starts with none."""
     from django.core.cache import cache
 
+    from apps.core.throttling import local_fallback_cache
+
     cache.clear()
+    local_fallback_cache.clear()
 
 
 @pytest.fixture(autouse=True)

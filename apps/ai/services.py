@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.ai import client, prompts
 from apps.ai.models import AIJudgement, HintGeneration
@@ -194,6 +194,7 @@ def problem_generate_hints(
         ),
     )
     hints = prompts.valid_hints(result.data, problem.answer) if result.data else None
+    error = result.error
     with transaction.atomic():
         _record(
             result,
@@ -203,9 +204,16 @@ def problem_generate_hints(
             session_id=session_id,
         )
         if hints is not None:
-            content.problem_fill_hints(problem_id=problem.pk, hints=hints, route="ai")
-        _finish_hint_generation(problem, error=result.error)
-    return HintOutcome(called=True, ok=hints is not None, reason=result.error)
+            try:
+                with transaction.atomic():
+                    content.problem_fill_hints(problem_id=problem.pk, hints=hints, route="ai")
+            except content.ProblemInvalid as invalid:
+                # The hints are fine but the problem is not (written past the rules): nothing
+                # is stored on it, the paid call stays on the books, the team sees why.
+                with translation.override("en"):  # the log's language, like the SDK's errors
+                    hints, error = None, f"the problem itself is invalid: {invalid}"
+        _finish_hint_generation(problem, error=error)
+    return HintOutcome(called=True, ok=hints is not None, reason=error)
 
 
 # --- answer judging ------------------------------------------------------------------------

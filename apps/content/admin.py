@@ -24,14 +24,20 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.forms import ExportForm
+from import_export.forms import ExportForm, ImportForm
 
 from apps.content import history, selectors, services
 from apps.content.checker import BENGALI_LETTERS, LATIN_LETTERS, display_answer
 from apps.content.domain import HINT_LEVELS, OPTION_LABELS
 from apps.content.models import Hint, Problem, ProblemVersion, Route, Topic
 from apps.content.resources import CSVFormat, ProblemResource, TopicResource, XLSXFormat
-from apps.content.spreadsheet import COLUMNS, problem_values, split_alternatives
+from apps.content.spreadsheet import (
+    COLUMNS,
+    SpreadsheetError,
+    check_size,
+    problem_values,
+    split_alternatives,
+)
 from apps.students.models import Student
 
 
@@ -74,17 +80,46 @@ def _is_bn() -> bool:
     return translation.get_language() == "bn"
 
 
+class SizedImportForm(ImportForm):
+    """The upload form, refusing a file over IMPORT_MAX_BYTES from its size alone, before
+    django-import-export reads it into memory and a temporary file."""
+
+    def clean_import_file(self) -> Any:
+        upload = self.cleaned_data["import_file"]
+        try:
+            check_size(upload.size, services.import_limits())
+        except SpreadsheetError as refused:
+            raise forms.ValidationError(str(refused), code="too_large") from refused
+        return upload
+
+
+class LibraryImportExportAdmin(ImportExportModelAdmin):
+    """Import and export as the content team uses them: the file checked for size first, and
+    read in one piece (django-import-export concatenates chunks, quadratic in the size)."""
+
+    import_form_class = SizedImportForm
+    import_formats = [CSVFormat, XLSXFormat]
+    export_formats = [CSVFormat, XLSXFormat]
+    export_form_class = ExportForm  # always every column: the export is the import format
+
+    def write_to_tmp_storage(self, import_file: Any, input_format: Any) -> Any:
+        storage = self.get_tmp_storage_class()(
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        storage.save(b"".join(import_file.chunks()))
+        return storage
+
+
 @admin.register(Topic)
-class TopicAdmin(ImportExportModelAdmin):
+class TopicAdmin(LibraryImportExportAdmin):
     list_display = ["code", "grade", "order", "name_en", "name_bn", "outcome_code", "problems"]
     list_filter = [GradeFilter]
     search_fields = ["code", "name_en", "name_bn", "outcome_code"]
     ordering = ["grade", "order"]
     fields = ["code", "grade", "order", "name_en", "name_bn", "outcome_code"]
     resource_classes = [TopicResource]
-    import_formats = [CSVFormat, XLSXFormat]
-    export_formats = [CSVFormat, XLSXFormat]
-    export_form_class = ExportForm  # always every column: the export is the import format
     import_template_name = "admin/content/topic/import.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
@@ -395,12 +430,9 @@ class ProblemForm(forms.ModelForm):
 
 
 @admin.register(Problem)
-class ProblemAdmin(ImportExportModelAdmin):
+class ProblemAdmin(LibraryImportExportAdmin):
     form = ProblemForm
     resource_classes = [ProblemResource]
-    import_formats = [CSVFormat, XLSXFormat]
-    export_formats = [CSVFormat, XLSXFormat]
-    export_form_class = ExportForm  # always every column: the export is the import format
     import_template_name = "admin/content/problem/import.html"
     list_display = [
         "code",

@@ -550,6 +550,18 @@ def _too_many_rows(limits: Limits) -> str:
     }
 
 
+def check_size(size: int, limits: Limits) -> None:
+    """Refuse a file over the size limit, from its size alone (before it is read)."""
+    if size > limits.max_bytes:
+        raise SpreadsheetError(
+            _("The file is %(size)s MB; at most %(limit)s MB can be imported at once.")
+            % {
+                "size": round(size / 1_000_000, 1),
+                "limit": round(limits.max_bytes / 1_000_000, 1),
+            }
+        )
+
+
 def read_sheet(data: bytes, file_format: str, limits: Limits | None = None) -> Sheet:
     """A CSV or XLSX file as a `Sheet`, after the limits are checked (size first, before any
     parsing; the unpacked size of an XLSX before it is opened)."""
@@ -559,14 +571,7 @@ def read_sheet(data: bytes, file_format: str, limits: Limits | None = None) -> S
         raise SpreadsheetError(
             _("Unsupported file type “%(format)s”: use .csv or .xlsx.") % {"format": file_format}
         )
-    if len(data) > limits.max_bytes:
-        raise SpreadsheetError(
-            _("The file is %(size)s MB; at most %(limit)s MB can be imported at once.")
-            % {
-                "size": round(len(data) / 1_000_000, 1),
-                "limit": round(limits.max_bytes / 1_000_000, 1),
-            }
-        )
+    check_size(len(data), limits)
     if not data.strip():
         raise SpreadsheetError(_("The file is empty."))
     sheet = _csv_sheet(data, limits) if file_format == "csv" else _xlsx_sheet(data, limits)

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.validators import RegexValidator
 from django.http import Http404
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -22,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import DarsError
+from apps.core.parsers import BodyTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +32,11 @@ logger = logging.getLogger(__name__)
 NO_NUL = RegexValidator(r"^[^\u0000]*$", message=_("Null characters are not allowed."))
 # For names: at least one visible character and no NUL, as one pattern (the schema shows a
 # single pattern per field, so two validators would document only one of the rules).
+# Invisible characters (spaces, zero-width and direction marks, BOM) do not make a name.
+_INVISIBLE = r"\s\u0000\u00ad\u200b-\u200f\u2028-\u202f\u205f-\u206f\ufeff"
+VISIBLE_CHARACTER = rf"[^{_INVISIBLE}]"
 VISIBLE_TEXT = RegexValidator(
-    r"^[^\u0000]*[^\s\u0000][^\u0000]*$",
+    rf"^[^\u0000]*[^{_INVISIBLE}][^\u0000]*$",
     message=_("Must contain a visible character and no null characters."),
 )
 
@@ -44,6 +49,7 @@ DRF_CODES = {
     exceptions.NotAcceptable: "not_acceptable",
     exceptions.UnsupportedMediaType: "unsupported_media_type",
     exceptions.Throttled: "throttled",
+    BodyTooLarge: "payload_too_large",
     exceptions.ParseError: "malformed_request",
     exceptions.ValidationError: "invalid",
 }
@@ -89,7 +95,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, exceptions.Throttled):
         wait = getattr(exc, "wait", None)
         details = {"retry_after_seconds": round(wait) if wait else None}
-    text = DRF_MESSAGES.get(code, str(exc.detail))
+    text: str | Promise = (
+        str(exc.detail)  # apps.core.parsers says exactly what is wrong with the body
+        if isinstance(exc, exceptions.ParseError)
+        else DRF_MESSAGES.get(code, str(exc.detail))
+    )
     response.data = error_body(code, text, details)
     return response
 
@@ -127,10 +137,53 @@ class LocalizedText(serializers.Field):
         return str(first or getattr(obj, f"{name}_{other}", "") or "")
 
 
+class StrictCharField(serializers.CharField):
+    """A text field that takes text only: 0, true or a list is refused, not turned into "0"."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+def localized_digits(number: int) -> str:
+    """A number in the digits of the active language (Bengali digits under `bn`)."""
+    text = str(number)
+    return text.translate(_TO_BENGALI) if get_language() == "bn" else text
+
+
+_TO_BENGALI = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+
+
 class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    max_page = 1_000_000
+
+    def get_page_size(self, request: Any) -> int:
+        """`page_size` as documented (a whole number from 1 to 100), or a 400 naming it."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        return self._whole_number(self.page_size_query_param, raw, self.max_page_size)
+
+    def get_page_number(self, request: Any, paginator: Any) -> int:
+        """`page` as documented (a whole number from 1 to 1,000,000; DRF would also take
+        "last"), or a 400. A page past the end is the documented 404."""
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        return self._whole_number(self.page_query_param, raw, self.max_page)
+
+    @staticmethod
+    def _whole_number(name: str, raw: str, maximum: int) -> int:
+        if raw.isascii() and raw.isdigit() and len(raw) <= 9 and 1 <= int(raw) <= maximum:
+            return int(raw)
+        message = _("Must be a whole number from 1 to %(max)s.") % {
+            "max": localized_digits(maximum)
+        }
+        raise exceptions.ValidationError({name: [message]})
 
 
 def no_content() -> Response:

@@ -60,12 +60,23 @@ class SessionListView(StudentAPIView):
     @extend_schema(
         operation_id="sessions_list",
         parameters=[
-            OpenApiParameter("page", int, description="Page number, from 1"),
             OpenApiParameter(
-                "page_size", int, description="Sessions per page (default 20, max 100)"
+                "page",
+                {"type": "integer", "minimum": 1, "maximum": Pagination.max_page},
+                description="Page number, from 1 (a page past the last one is a 404)",
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": Pagination.max_page_size},
+                description="Sessions per page (default 20, at most 100)",
             ),
         ],
-        responses={200: SessionPageOut, 404: _error("No such page"), **AUTH_ERRORS},
+        responses={
+            200: SessionPageOut,
+            400: _error("invalid: page or page_size is not a whole number in its range"),
+            404: _error("No such page"),
+            **AUTH_ERRORS,
+        },
         tags=["sessions"],
         description="The student's sessions, newest first (paginated: `page`, `page_size`).",
     )

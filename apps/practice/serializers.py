@@ -18,7 +18,7 @@ from rest_framework import serializers
 from apps.content.checker import BENGALI_LETTERS, LATIN_LETTERS, display_answer
 from apps.content.models import Problem
 from apps.content.selectors import answer_key_for
-from apps.core.api import NO_NUL, LocalizedText
+from apps.core.api import NO_NUL, LocalizedText, StrictCharField
 from apps.practice import mastery as mastery_rules
 from apps.practice import streaks as streak_rules
 from apps.practice.models import PracticeSession, Response
@@ -41,7 +41,7 @@ class AnswerIn(serializers.Serializer):
     problem_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     # Not trimmed here: an answer of only spaces is judged "unparseable" (try again), like any
     # other unreadable answer, rather than refused as invalid input.
-    answer = serializers.CharField(max_length=500, trim_whitespace=False, validators=[NO_NUL])
+    answer = StrictCharField(max_length=500, trim_whitespace=False, validators=[NO_NUL])
     time_spent_seconds = serializers.IntegerField(min_value=0, max_value=24 * 3600, default=0)
     confidence = serializers.ChoiceField(
         choices=Response.Confidence.choices, default=Response.Confidence.MEDIUM

@@ -59,7 +59,7 @@ class StudentAPIView(APIView):
 
 
 def _signed_in(result: services.SignIn) -> Response:
-    return Response(
+    response = Response(
         SignInOut(
             {
                 "token": result.token,
@@ -69,6 +69,9 @@ def _signed_in(result: services.SignIn) -> Response:
             }
         ).data
     )
+    response["Cache-Control"] = "no-store"  # a token: never kept by a browser or a proxy
+    response["Pragma"] = "no-cache"
+    return response
 
 
 class TelegramSignInView(APIView):

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import functools
+import re
 import zoneinfo
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.api import NO_NUL, VISIBLE_TEXT
+from apps.core.api import NO_NUL, VISIBLE_CHARACTER, VISIBLE_TEXT, StrictCharField
 from apps.students.models import Student
 
 
@@ -16,7 +18,7 @@ def _timezones() -> frozenset[str]:
 
 
 class TelegramSignInIn(serializers.Serializer):
-    init_data = serializers.CharField(
+    init_data = StrictCharField(
         max_length=8192,
         validators=[NO_NUL],
         help_text="The raw `Telegram.WebApp.initData` string",
@@ -25,7 +27,7 @@ class TelegramSignInIn(serializers.Serializer):
 
 class BotSignInIn(serializers.Serializer):
     telegram_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    name = serializers.CharField(
+    name = StrictCharField(
         max_length=100, required=False, allow_blank=True, default="", validators=[NO_NUL]
     )
 
@@ -49,27 +51,27 @@ class SignInOut(serializers.Serializer):
 
 
 class StudentUpdateIn(serializers.Serializer):
-    name = serializers.CharField(max_length=100, required=False, validators=[VISIBLE_TEXT])
+    name = StrictCharField(max_length=100, required=False, validators=[VISIBLE_TEXT])
     grade = serializers.ChoiceField(choices=Student.Grade.choices, required=False)
     language = serializers.ChoiceField(choices=Student.Language.choices, required=False)
     timezone = serializers.ChoiceField(
         choices=sorted(_timezones()),
         required=False,
         help_text="An IANA time zone, e.g. Asia/Dhaka",
-        error_messages={"invalid_choice": "Unknown time zone {input!r} (e.g. Asia/Dhaka)."},
+        error_messages={"invalid_choice": _("Unknown time zone “{input}” (e.g. Asia/Dhaka).")},
     )
 
     def validate_name(self, value: str) -> str:
         value = value.strip()
-        if not value:
-            raise serializers.ValidationError("Name cannot be empty.")
+        if not re.search(VISIBLE_CHARACTER, value):
+            raise serializers.ValidationError(_("Write a name with at least one letter."))
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = set(self.initial_data) - set(self.fields)
         if unknown:
             raise serializers.ValidationError(
-                {name: ["This field cannot be changed."] for name in sorted(unknown)}
+                {name: [_("This field cannot be changed.")] for name in sorted(unknown)}
             )
         return attrs
 

@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+MAX_TELEGRAM_ID = 2**63 - 1  # PostgreSQL's bigint
+
 
 class InitDataError(ValueError):
     """initData that must not be trusted; the message says why (for logs, not for clients)."""
@@ -77,15 +79,22 @@ def verify_init_data(
         raise InitDataError("initData auth_date is in the future")
     try:
         user = json.loads(fields.get("user", ""))
-        user_id = int(user["id"])
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, RecursionError) as exc:
         raise InitDataError("initData has no valid user") from exc
-    if user_id <= 0:
-        raise InitDataError("initData user id is not positive")
+    if not isinstance(user, dict):
+        raise InitDataError("initData user is not an object")
+    user_id = user.get("id")
+    # A whole number that fits the database: not true/false, not 1.9, not 2**63.
+    if type(user_id) is not int or not 0 < user_id <= MAX_TELEGRAM_ID:
+        raise InitDataError("initData user id is not a positive 64-bit integer")
 
     def text(key: str) -> str:
         value = user.get(key, "")
-        return value if isinstance(value, str) else ""
+        if not isinstance(value, str):
+            return ""
+        if any(char == "\x00" or "\ud800" <= char <= "\udfff" for char in value):
+            raise InitDataError(f"initData user {key} holds characters that cannot be stored")
+        return value
 
     return TelegramUser(
         id=user_id,

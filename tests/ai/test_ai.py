@@ -302,3 +302,25 @@ def test_right_answers_and_numeric_answers_never_call_the_model(fake_claude):
     assert _answer(client, session_id, problems[0].pk, "স্থূলকোণ").json()["result"] == "correct"
     assert _answer(client, session_id, problems[1].pk, "9").json()["result"] == "incorrect"
     assert fake_claude.calls == 0
+
+
+def test_ai_hints_cannot_be_stored_on_a_problem_broken_past_the_rules(fake_claude):
+    """The AI route saves through the same validation as every other route."""
+    from django.db import connection
+
+    from apps.ai.models import HintGeneration
+    from apps.ai.services import problem_generate_hints
+
+    problems = _library(hints=False)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE problems SET answer = 'seven-ish' WHERE id = %s", [problems[0].pk])
+    fake_claude.replies.append(Reply(tool_input=HINTS))
+
+    outcome = problem_generate_hints(problem_id=problems[0].pk)
+
+    assert outcome.called and not outcome.ok and "invalid" in outcome.reason
+    assert not Hint.objects.filter(problem=problems[0]).exists()
+    assert Problem.objects.get(pk=problems[0].pk).version == 1  # nothing saved on it
+    assert CostRecord.objects.get().succeeded  # the call itself worked and was paid for
+    generation = HintGeneration.objects.get(problem=problems[0])
+    assert generation.status == "failed" and "not a number" in generation.error

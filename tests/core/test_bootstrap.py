@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from apps.content import services
 from apps.content.models import Problem, ProblemVersion, Topic
@@ -25,7 +26,8 @@ def test_bootstrap_prints_a_login_that_works_and_repeats_it(client, capsys, tmp_
     assert match, first
     username, password = match.groups()
 
-    assert client.login(username=username, password=password)
+    # django-axes needs the request a real sign-in has
+    assert client.login(request=HttpRequest(), username=username, password=password)
     assert client.get("/admin/").status_code == 200
     assert "34 topics and 280 problems added" in first
     assert Topic.objects.count() == 34

@@ -447,3 +447,53 @@ def test_reading_an_expired_session_shows_it_abandoned_without_writing(settings)
     assert PracticeSession.objects.get(pk=body["id"]).status == "abandoned"
     fresh = client.post("/api/v1/sessions/")
     assert fresh.status_code == 201 and fresh.json()["id"] != body["id"]
+
+
+# --- problems changed under a session ------------------------------------------------------
+
+
+def test_a_problem_broken_past_the_rules_is_409_unavailable_for_answers_and_hints(client):
+    from django.db import connection
+
+    from apps.content.models import Problem
+
+    session = _start(client)
+    broken = session["problems"][0]["problem_id"]
+    with connection.cursor() as cursor:  # what no form, import or service allows
+        cursor.execute(
+            "UPDATE problems SET answer = %s, answer_type = 'numeric' WHERE id = %s",
+            ["seven-ish", broken],
+        )
+    answer = _answer(client, session["id"], broken, "7")
+    assert answer.status_code == 409 and answer.json()["error"]["code"] == "problem_unavailable"
+    hint = _hint(client, session["id"], broken)
+    assert hint.status_code == 409 and hint.json()["error"]["code"] == "problem_unavailable"
+    assert Response.objects.count() == 0 and HintView.objects.count() == 0
+    flagged = Problem.objects.get(pk=broken)
+    assert flagged.unusable_since is not None  # the content team sees it under "needs attention"
+    other = session["problems"][1]["problem_id"]
+    assert _answer(client, session["id"], other, right_answer(other)).status_code == 200
+
+
+def test_an_answer_records_the_version_of_the_problem_it_answered(client):
+    from apps.content.models import Problem
+
+    session = _start(client)
+    pid = session["problems"][0]["problem_id"]
+    Problem.objects.filter(pk=pid).update(version=4)
+    assert _answer(client, session["id"], pid, right_answer(pid)).status_code == 200
+    assert Response.objects.get(problem_id=pid).problem_version == 4
+
+
+def test_a_text_answer_is_shown_in_bengali_to_a_bengali_student(client):
+    from apps.content.models import Problem
+
+    session = _start(client)
+    pid = next(p["problem_id"] for p in session["problems"] if p["answer_type"] == "numeric")
+    Problem.objects.filter(pk=pid).update(
+        answer_type="text", answer="triangle", answer_bn="ত্রিভুজ", accepted_answers=""
+    )
+    wrong = _answer(client, session["id"], pid, "square")
+    assert wrong.status_code == 200, wrong.content
+    assert wrong.json()["result"] == "incorrect"
+    assert wrong.json()["correct_answer"] == "ত্রিভুজ"
