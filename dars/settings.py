@@ -10,6 +10,7 @@ every variable.
 import warnings
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -97,6 +98,13 @@ TEMPLATES = [
     },
 ]
 
+
+def _psycopg_check_connection() -> Any:
+    from psycopg_pool import ConnectionPool
+
+    return ConnectionPool.check_connection
+
+
 WSGI_APPLICATION = "dars.wsgi.application"
 ASGI_APPLICATION = "dars.asgi.application"
 
@@ -108,8 +116,38 @@ if not DEBUG and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "DATABASE_URL points at SQLite, which is for a laptop only. With DEBUG=false set "
         "DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME (see README, Production)."
     )
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+_database = DATABASES["default"]
+_database["ATOMIC_REQUESTS"] = False
+# Connections (README, Production). By default in production each worker keeps its connection
+# open for CONN_MAX_AGE seconds (a new PostgreSQL connection per request costs more than most
+# requests), checked before reuse so a restarted database does not break the workers.
+# DATABASE_POOL_SIZE=N uses psycopg's connection pool instead (N per process; for threaded
+# workers). DATABASE_PGBOUNCER=true: behind PgBouncer in transaction mode (no server-side
+# cursors, no prepared statements).
+DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=0)
+_database["CONN_HEALTH_CHECKS"] = True
+_database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+if _database["ENGINE"].endswith("postgresql"):
+    # Parameters travel apart from the SQL and psycopg prepares a statement the fifth time a
+    # connection runs it, so PostgreSQL stops planning Dars's hot queries on every request
+    # (planning took longer than running them). Django turns this off by default for poolers.
+    _database.setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=5),
+    )
+if DATABASE_POOL_SIZE and _database["ENGINE"].endswith("postgresql"):
+    _database["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    _database.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        "check": _psycopg_check_connection(),
+    }
+if env.bool("DATABASE_PGBOUNCER", default=False):
+    # PgBouncer in transaction mode: no cursors or prepared statements across transactions
+    # (PgBouncer >= 1.21 with max_prepared_statements can keep them: then leave this off).
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # locmemcache:// (the default) or redis://host:port/db.

@@ -76,6 +76,10 @@ def _fresh_cache() -> None:
 
     cache.clear()
     local_fallback_cache.clear()
+    # Problem content kept per process (apps.content.cache): ids come back after a rollback.
+    from apps.content.cache import forget
+
+    forget()
 
 
 @pytest.fixture(autouse=True)

@@ -51,9 +51,8 @@ class SessionListView(StudentAPIView):
     def post(self, request: Request) -> Response:
         student = request_student(request)
         started = services.session_start(student=student)
-        session = selectors.session_detail(student=student, session_id=started.session.pk)
         return Response(
-            SessionOut(session, context=context_for(student)).data,
+            SessionOut(started.session, context=context_for(student)).data,
             status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK,
         )
 
@@ -83,9 +82,7 @@ class SessionListView(StudentAPIView):
     def get(self, request: Request) -> Response:
         student = request_student(request)
         paginator = Pagination()
-        page = paginator.paginate_queryset(
-            selectors.session_history(student=student), request, view=self
-        )
+        page = paginator.paginate_queryset(selectors.SessionHistory(student), request, self)
         out = SessionSummaryOut(page or [], many=True, context=context_for(student))
         return paginator.get_paginated_response(out.data)
 
@@ -168,12 +165,11 @@ class StreakView(StudentAPIView):
     )
     def get(self, request: Request) -> Response:
         student = request_student(request)
+        streak, milestones = selectors.streak_for(student=student)
         context = context_for(
-            student,
-            today=services.local_date(student, timezone.now()),
-            milestones=selectors.milestones_for(student=student),
+            student, today=services.local_date(student, timezone.now()), milestones=milestones
         )
-        return Response(StreakOut(selectors.streak_for(student=student), context=context).data)
+        return Response(StreakOut(streak, context=context).data)
 
 
 class ProgressView(StudentAPIView):

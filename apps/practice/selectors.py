@@ -4,97 +4,291 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import OperationalError, connection
 from django.utils.translation import gettext_lazy as _
 
-from apps.content.models import ProblemOption, Topic
+from apps.content.cache import ProblemContent, answer_key, problem_contents
+from apps.content.checker import AnswerKey
+from apps.content.models import Topic
+from apps.core import sql
 from apps.core.errors import NotFound
 from apps.practice import streaks as streak_rules
+from apps.practice.clock import local_date
 from apps.practice.models import (
-    HintView,
     PracticeSession,
     Response,
-    SessionProblem,
     Streak,
     TopicMastery,
 )
 from apps.practice.rating import expected_success
-from apps.practice.services.clock import local_date
 from apps.students.models import Student
 
 
-def _count(queryset: QuerySet[Response] | QuerySet[HintView]) -> Subquery:
-    return Subquery(
-        queryset.order_by().values("session").annotate(n=Count("id")).values("n"),
-        output_field=IntegerField(),
-    )
+@dataclass
+class SessionItem:
+    """A problem of a session as the student stands with it."""
+
+    problem_id: int
+    position: int
+    problem: ProblemContent
+    hints_used: int
+    result: bool | None  # the final answer's correctness; None while unanswered
+    student_answer: str | None
+    # What answering reads (session_state fills them; a new session's items do not need them):
+    rating: float = 0.0
+    rated_answers: int = 0
+    # answer_type, answer, answer_bn, accepted_answers, tolerance, simplest_form, as just read
+    key_columns: tuple[str, str, str, str, str, bool] | None = None
+    mastery: TopicMastery | None = None  # with_mastery: the student's row for this topic
+
+    @property
+    def hints_available(self) -> int:
+        return len(self.problem.hints)
+
+    @property
+    def key(self) -> AnswerKey:
+        if self.key_columns is None:
+            raise ValueError("this item was not read with its key (selectors.session_state)")
+        answer_type, answer, answer_bn, accepted, tolerance, simplest = self.key_columns
+        return answer_key(
+            self.problem,
+            answer_type=answer_type,
+            answer=answer,
+            answer_bn=answer_bn,
+            accepted_answers=accepted,
+            tolerance=tolerance,
+            simplest_form=simplest,
+        )
 
 
-def session_detail(*, student: Student, session_id: int) -> PracticeSession:
-    """A session with its problems (in order, with options), each annotated with
-    `hints_available`, `hints_used` and `result` (None, True or False): three queries."""
-    mine = Response.objects.filter(session=OuterRef("session_id"), problem=OuterRef("problem_id"))
-    items = (
-        SessionProblem.objects.select_related("problem")
-        .annotate(
-            hints_available=Count("problem__hints"),
-            hints_used=Coalesce(
-                _count(
-                    HintView.objects.filter(
-                        session=OuterRef("session_id"), problem=OuterRef("problem_id")
-                    )
-                ),
-                0,
-            ),
-            result=Subquery(mine.values("is_correct")[:1]),
+@dataclass
+class SessionState:
+    """A `PracticeSession` read with its items in one statement (`session_state`); reads
+    the session's own fields through to it."""
+
+    session: PracticeSession
+    items: list[SessionItem]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.session, name)
+
+    @property
+    def pk(self) -> int:
+        return int(self.session.pk)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for item in self.items if item.result is not None)
+
+    def item(self, problem_id: int) -> SessionItem | None:
+        return next((i for i in self.items if i.problem_id == problem_id), None)
+
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a NOWAIT lock refused
+
+
+@cache
+def _state_sql(where: str, with_mastery: bool) -> str:
+    session_columns, _ = sql.columns(PracticeSession, "s")
+    mastery_columns, _ = sql.columns(TopicMastery, "m")
+    parts = [
+        f"SELECT {session_columns}, sp.problem_id, sp.position, p.version, p.rating, "  # noqa: S608 - model column names
+        "p.rated_answers, p.answer_type, p.answer, p.answer_bn, p.accepted_answers, p.tolerance, "
+        "p.simplest_form, r.is_correct, r.student_answer, "
+        "(SELECT COUNT(*) FROM hint_views hv "
+        "WHERE hv.session_id = s.id AND hv.problem_id = sp.problem_id)",
+        f", {mastery_columns}" if with_mastery else "",
+        " FROM sessions s JOIN session_problems sp ON sp.session_id = s.id "
+        "JOIN problems p ON p.id = sp.problem_id "
+        "LEFT JOIN responses r ON r.session_id = s.id AND r.problem_id = sp.problem_id",
+        " LEFT JOIN topic_mastery m ON m.student_id = s.student_id AND m.topic_id = p.topic_id"
+        if with_mastery
+        else "",
+        f" WHERE {where} ORDER BY sp.position",
+    ]
+    return "".join(parts)
+
+
+class SessionBusy(Exception):
+    """Another request holds the session's row lock (`session_state(wait=False)`)."""
+
+
+def session_state(
+    *,
+    student: Student,
+    session_id: int | None = None,
+    lock: bool = False,
+    wait: bool = True,
+    with_mastery: bool = False,
+) -> SessionState | None:
+    """The student's session `session_id` (or, without one, their session in progress) with
+    its problems in order, each with its content, hints seen, final answer and key: one
+    statement, plus the content of problems this process has not seen at their version.
+
+    `lock` takes the session's row lock (answers and hints). Without `wait`, in the same
+    statement, refusing to wait (`SessionBusy` if another request holds it): the common case,
+    one round trip. With `wait`, in a statement of its own first: in PostgreSQL a statement
+    that waited for a lock still reads the other tables as they were when it began, so the
+    answers and hints seen are read by the next one, after the lock.
+    `with_mastery` adds the student's mastery row of each problem's topic."""
+    locking = lock and session_id is not None and connection.features.has_select_for_update
+    suffix = ""
+    if locking and wait:
+        sql.fetch_one(
+            "SELECT id FROM sessions WHERE id = %s AND student_id = %s FOR UPDATE",
+            [session_id, student.pk],
         )
-        .order_by("position")
+    elif locking:
+        suffix = " FOR UPDATE OF s NOWAIT"
+    if session_id is None:
+        where, params = "s.student_id = %s AND s.status = 'in_progress'", [student.pk]
+    else:
+        where, params = "s.id = %s AND s.student_id = %s", [session_id, student.pk]
+    try:
+        rows = sql.fetch_all(_state_sql(where, with_mastery) + suffix, params)
+    except OperationalError as error:
+        if suffix and getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            raise SessionBusy from error
+        raise
+    if not rows:
+        return None
+    _, session_fields = sql.columns(PracticeSession, "s")
+    _, mastery_fields = sql.columns(TopicMastery, "m")
+    width = len(session_fields)
+    session = SessionState(
+        PracticeSession.from_db("default", session_fields, rows[0][:width]), items=[]
     )
-    session = (
-        PracticeSession.objects.filter(pk=session_id, student=student)
-        .annotate(answered=Coalesce(_count(Response.objects.filter(session=OuterRef("pk"))), 0))
-        .prefetch_related(
-            Prefetch("session_problems", queryset=items),
-            Prefetch(
-                "session_problems__problem__options",
-                queryset=ProblemOption.objects.order_by("label"),
-            ),
+    contents = problem_contents((row[width], row[width + 2]) for row in rows)
+    for row in rows:
+        (
+            problem_id,
+            position,
+            _version,
+            rating,
+            rated_answers,
+            answer_type,
+            answer,
+            answer_bn,
+            accepted,
+            tolerance,
+            simplest,
+            is_correct,
+            student_answer,
+            hints_used,
+        ) = row[width : width + 14]
+        mastery = None
+        if with_mastery and row[width + 14] is not None:
+            mastery = TopicMastery.from_db("default", mastery_fields, row[width + 14 :])
+        session.items.append(
+            SessionItem(
+                problem_id=problem_id,
+                position=position,
+                problem=contents[problem_id],
+                hints_used=hints_used,
+                result=None if is_correct is None else bool(is_correct),
+                student_answer=student_answer,
+                rating=rating,
+                rated_answers=rated_answers,
+                key_columns=(answer_type, answer, answer_bn, accepted, tolerance, bool(simplest)),
+                mastery=mastery,
+            )
         )
-        .first()
-    )
+    return session
+
+
+def session_detail(*, student: Student, session_id: int) -> SessionState:
+    """A session of the student with its problems (`session_state`), or 404."""
+    session = session_state(student=student, session_id=session_id)
     if session is None:
         raise NotFound(_("No such session."), code="not_found")
     return session
 
 
-def session_history(*, student: Student) -> QuerySet[PracticeSession]:
-    """Newest first. `answered` is a per-row subquery, so a page of 20 counts 20 sessions'
-    responses rather than grouping the whole history before the LIMIT."""
+@cache
+def _history_sql() -> str:
+    session_columns, _ = sql.columns(PracticeSession, "s")
+    # The page is cut first (by the (student, created_at) index), then only its sessions'
+    # answers are counted; the window count is the student's total.
     return (
-        PracticeSession.objects.filter(student=student)
-        .annotate(answered=Coalesce(_count(Response.objects.filter(session=OuterRef("pk"))), 0))
-        .order_by("-created_at", "-id")
+        "SELECT w.*, (SELECT COUNT(*) FROM responses r WHERE r.session_id = w.id) FROM ("  # noqa: S608 - model column names
+        f"SELECT {session_columns}, COUNT(*) OVER () AS total FROM sessions s "
+        "WHERE s.student_id = %s ORDER BY s.created_at DESC, s.id DESC LIMIT %s OFFSET %s"
+        ") w ORDER BY w.created_at DESC, w.id DESC"
     )
 
 
-def streak_for(*, student: Student) -> Streak:
-    streak = Streak.objects.filter(student=student).first()
-    return streak if streak is not None else Streak(student=student)
+@dataclass(frozen=True)
+class SessionHistory:
+    """A student's sessions, newest first, each with `answered` (for `core.api.Pagination`)."""
+
+    student: Student
+
+    def window(self, offset: int, limit: int) -> tuple[list[PracticeSession], int]:
+        """The sessions at `offset` (at most `limit`) and how many the student has, in one
+        statement. The total is 0 when the window is empty: past the end it is not needed."""
+        _, fields = sql.columns(PracticeSession, "s")
+        width = len(fields)
+        sessions, total = [], 0
+        for row in sql.fetch_all(_history_sql(), [self.student.pk, limit, offset]):
+            session = PracticeSession.from_db("default", fields, row[:width])
+            total, session.answered = row[width], row[width + 1]  # type: ignore[attr-defined]
+            sessions.append(session)
+        return sessions, total
 
 
-def milestones_for(*, student: Student) -> list[int]:
-    return list(student.milestones.order_by("days").values_list("days", flat=True))
+@cache
+def _streak_sql() -> str:
+    streak_columns, _ = sql.columns(Streak, "st")
+    return (
+        f"SELECT m.days, {streak_columns} FROM students s "  # noqa: S608 - model column names
+        "LEFT JOIN streaks st ON st.student_id = s.id "
+        "LEFT JOIN streak_milestones m ON m.student_id = s.id "
+        "WHERE s.id = %s ORDER BY m.days"
+    )
+
+
+def streak_for(*, student: Student) -> tuple[Streak, list[int]]:
+    """The student's streak (unsaved and empty if they never completed a session) and the
+    milestones they reached, in one statement."""
+    _, fields = sql.columns(Streak, "st")
+    rows = sql.fetch_all(_streak_sql(), [student.pk])
+    milestones = [row[0] for row in rows if row[0] is not None]
+    if not rows or rows[0][1] is None:
+        return Streak(student=student), milestones
+    return Streak.from_db("default", fields, rows[0][1:]), milestones
+
+
+@cache
+def _progress_sql() -> str:
+    topic_columns, _ = sql.columns(Topic, "t")
+    mastery_columns, _ = sql.columns(TopicMastery, "m")
+    order = connection.ops.quote_name("order")
+    return (
+        f"SELECT {topic_columns}, {mastery_columns} FROM topics t "  # noqa: S608 - model column names
+        "LEFT JOIN topic_mastery m ON m.topic_id = t.id AND m.student_id = %s "
+        f"WHERE t.grade = %s ORDER BY t.{order}, t.code"
+    )
 
 
 def progress_for(*, student: Student) -> list[tuple[Topic, TopicMastery | None]]:
-    """Every topic of the student's grade with the student's mastery row, if any."""
+    """Every topic of the student's grade with the student's mastery row, if any: one
+    statement."""
     if student.grade is None:
         return []
-    mastery = {m.topic_id: m for m in TopicMastery.objects.filter(student=student)}
-    topics = Topic.objects.filter(grade=student.grade).order_by("order", "code")
-    return [(topic, mastery.get(topic.id)) for topic in topics]
+    _, topic_fields = sql.columns(Topic, "t")
+    _, mastery_fields = sql.columns(TopicMastery, "m")
+    width = len(topic_fields)
+    pairs: list[tuple[Topic, TopicMastery | None]] = []
+    for row in sql.fetch_all(_progress_sql(), [student.pk, student.grade]):
+        topic = Topic.from_db("default", topic_fields, row[:width])
+        mastery = None
+        if row[width] is not None:
+            mastery = TopicMastery.from_db("default", mastery_fields, row[width:])
+        pairs.append((topic, mastery))
+    return pairs
 
 
 @dataclass(frozen=True)
@@ -109,13 +303,13 @@ class StudentOverview:
 
 def student_overview(*, student: Student, today: dt.date, sessions: int = 10) -> StudentOverview:
     """What a teacher needs on a student's page, in five queries whatever the history."""
-    streak = streak_for(student=student)
+    streak, _milestones = streak_for(student=student)
     mastery = list(
         TopicMastery.objects.filter(student=student)
         .select_related("topic")
         .order_by("topic__grade", "topic__order")
     )
-    latest = list(session_history(student=student)[:sessions])
+    latest, _total = SessionHistory(student).window(0, sessions)
     responses = list(
         Response.objects.filter(session__student=student)
         .select_related("problem", "problem__topic")

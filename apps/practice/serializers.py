@@ -3,6 +3,12 @@
 One serializer per shape, reading the objects the services and selectors return; the student's
 language and the request time come in the serializer context (`context_for`). Fields the server
 decides are output-only.
+
+The output serializers of the student's hot paths also write their representation by hand
+(`to_representation`): DRF's generic one copies and walks every declared field for every
+response, which cost more than the queries behind it. The declared fields stay the contract
+(OpenAPI), and tests/practice/test_serializers.py holds each hand-written representation equal
+to DRF's generic one for the same object.
 """
 
 from __future__ import annotations
@@ -17,7 +23,6 @@ from rest_framework import serializers
 
 from apps.content.checker import BENGALI_LETTERS, LATIN_LETTERS, display_answer
 from apps.content.models import Problem
-from apps.content.selectors import answer_key_for
 from apps.core.api import NO_NUL, LocalizedText, StrictCharField
 from apps.practice import mastery as mastery_rules
 from apps.practice import streaks as streak_rules
@@ -28,6 +33,20 @@ from apps.students.models import Student
 
 RESULTS = ["correct", "incorrect", "not_simplified", "unparseable"]
 MAX_ID = 2**63 - 1
+_DATETIME = serializers.DateTimeField()
+_DATE = serializers.DateField()
+
+
+def _datetime(value: dt.datetime | None) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def _date(value: dt.date | None) -> str | None:
+    return None if value is None else _DATE.to_representation(value)
+
+
+def _local_label(label: str, language: str) -> str:
+    return BENGALI_LETTERS[LATIN_LETTERS.index(label)] if language == "bn" else label
 
 
 def context_for(student: Student, **extra: Any) -> dict[str, Any]:
@@ -66,13 +85,22 @@ class OptionOut(serializers.Serializer):
     text = LocalizedText("text")
 
     def get_local_label(self, option: Any) -> str:
-        if self.context.get("language") == "bn":
-            return BENGALI_LETTERS[LATIN_LETTERS.index(option.label)]
-        return str(option.label)
+        return _local_label(str(option.label), self.context.get("language", "en"))
+
+    @staticmethod
+    def represent(option: Any, language: str) -> dict[str, Any]:
+        return {
+            "label": option.label,
+            "local_label": _local_label(option.label, language),
+            "text": LocalizedText.pick(option, "text", language),
+        }
+
+    def to_representation(self, option: Any) -> dict[str, Any]:
+        return self.represent(option, self.context.get("language", "en"))
 
 
 class SessionProblemOut(serializers.Serializer):
-    """A `SessionProblem` as `selectors.session_detail` annotates it."""
+    """A `selectors.SessionItem`."""
 
     problem_id = serializers.IntegerField()
     position = serializers.IntegerField(min_value=1, max_value=PROBLEMS_PER_SESSION)
@@ -81,7 +109,7 @@ class SessionProblemOut(serializers.Serializer):
         choices=Problem.AnswerType.choices, source="problem.answer_type"
     )
     options = OptionOut(
-        many=True, source="problem.options.all", help_text="Multiple choice only; empty otherwise"
+        many=True, source="problem.options", help_text="Multiple choice only; empty otherwise"
     )
     estimated_time_minutes = serializers.IntegerField(source="problem.estimated_time_minutes")
     hints_available = serializers.IntegerField()
@@ -90,9 +118,31 @@ class SessionProblemOut(serializers.Serializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=["unanswered", "correct", "incorrect"]))
     def get_status(self, item: Any) -> str:
+        return self.status_of(item)
+
+    @staticmethod
+    def status_of(item: Any) -> str:
         if item.result is None:
             return "unanswered"
         return "correct" if item.result else "incorrect"
+
+    @classmethod
+    def represent(cls, item: Any, language: str) -> dict[str, Any]:
+        problem = item.problem
+        return {
+            "problem_id": item.problem_id,
+            "position": item.position,
+            "question": LocalizedText.pick(problem, "question", language),
+            "answer_type": problem.answer_type,
+            "options": [OptionOut.represent(o, language) for o in problem.options],
+            "estimated_time_minutes": problem.estimated_time_minutes,
+            "hints_available": item.hints_available,
+            "hints_used": item.hints_used,
+            "status": cls.status_of(item),
+        }
+
+    def to_representation(self, item: Any) -> dict[str, Any]:
+        return self.represent(item, self.context.get("language", "en"))
 
 
 class ProgressOut(serializers.Serializer):
@@ -102,7 +152,7 @@ class ProgressOut(serializers.Serializer):
 
 
 class SessionSummaryOut(serializers.Serializer):
-    """A `PracticeSession` annotated with `answered` (`selectors.session_history`)."""
+    """A `PracticeSession` annotated with `answered` (`selectors.SessionHistory`)."""
 
     id = serializers.IntegerField()
     status = serializers.SerializerMethodField()
@@ -117,6 +167,18 @@ class SessionSummaryOut(serializers.Serializer):
     def get_status(self, session: PracticeSession) -> str:
         return session.status_at(self.context["now"])
 
+    def to_representation(self, session: Any) -> dict[str, Any]:
+        return {
+            "id": session.pk,
+            "status": session.status_at(self.context["now"]),
+            "started_at": _datetime(session.started_at),
+            "expires_at": _datetime(session.expires_at),
+            "completed_at": _datetime(session.completed_at),
+            "problems_correct": session.problems_correct,
+            "total_time_seconds": session.total_time_seconds,
+            "answered": session.answered,
+        }
+
 
 class SessionPageOut(serializers.Serializer):
     count = serializers.IntegerField()
@@ -126,10 +188,10 @@ class SessionPageOut(serializers.Serializer):
 
 
 class SessionOut(SessionSummaryOut):
-    """A session from `selectors.session_detail`."""
+    """A `selectors.SessionState`."""
 
     progress = serializers.SerializerMethodField()
-    problems = SessionProblemOut(many=True, source="session_problems.all")
+    problems = SessionProblemOut(many=True, source="items")
 
     @extend_schema_field(ProgressOut)
     def get_progress(self, session: PracticeSession) -> dict[str, int]:
@@ -137,6 +199,14 @@ class SessionOut(SessionSummaryOut):
             "answered": session.answered,  # type: ignore[attr-defined]
             "correct": session.problems_correct,
             "total": PROBLEMS_PER_SESSION,
+        }
+
+    def to_representation(self, session: Any) -> dict[str, Any]:
+        language = self.context.get("language", "en")
+        return {
+            **super().to_representation(session),
+            "progress": self.get_progress(session),
+            "problems": [SessionProblemOut.represent(item, language) for item in session.items],
         }
 
 
@@ -184,7 +254,7 @@ class AnswerOut(serializers.Serializer):
     def get_correct_answer(self, outcome: AnswerOutcome) -> str | None:
         if not outcome.final:
             return None
-        return display_answer(answer_key_for(outcome.problem), self.context["language"])
+        return display_answer(outcome.key, self.context["language"])
 
     def get_explanation(self, outcome: AnswerOutcome) -> str | None:
         if not outcome.final:
@@ -205,6 +275,19 @@ class AnswerOut(serializers.Serializer):
             return None
         return dict(CompletionOut(outcome.session).data)
 
+    def to_representation(self, outcome: AnswerOutcome) -> dict[str, Any]:
+        return {
+            "result": outcome.check.verdict.value,
+            "message": self.get_message(outcome),
+            "final": outcome.final,
+            "problem_id": outcome.problem.pk,
+            "correct_answer": self.get_correct_answer(outcome),
+            "explanation": self.get_explanation(outcome),
+            "session_status": outcome.session.status,
+            "progress": self.get_progress(outcome),
+            "summary": self.get_summary(outcome),
+        }
+
 
 class HintOut(serializers.Serializer):
     """A `HintShown`."""
@@ -213,6 +296,14 @@ class HintOut(serializers.Serializer):
     level = serializers.IntegerField(min_value=1, max_value=3)
     text = LocalizedText("text", source="hint")
     hints_remaining = serializers.IntegerField(source="remaining")
+
+    def to_representation(self, shown: Any) -> dict[str, Any]:
+        return {
+            "problem_id": shown.problem.pk,
+            "level": shown.level,
+            "text": LocalizedText.pick(shown.hint, "text", self.context.get("language", "en")),
+            "hints_remaining": shown.remaining,
+        }
 
 
 class StreakOut(serializers.Serializer):
@@ -244,6 +335,18 @@ class StreakOut(serializers.Serializer):
     def get_practiced_today(self, streak: Any) -> bool:
         today: dt.date = self.context["today"]
         return bool(streak.last_practice_date == today)
+
+    def to_representation(self, streak: Any) -> dict[str, Any]:
+        current = self._current(streak)
+        return {
+            "current_streak": current,
+            "longest_streak": streak.longest_streak,
+            "freezes": streak.freezes,
+            "milestones_achieved": list(self.context["milestones"]),
+            "next_milestone": streak_rules.next_milestone(current),
+            "last_practice_date": _date(streak.last_practice_date),
+            "practiced_today": self.get_practiced_today(streak),
+        }
 
 
 class TopicProgressOut(serializers.Serializer):
@@ -284,3 +387,17 @@ class TopicProgressOut(serializers.Serializer):
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_next_review_date(self, row: Any) -> dt.date | None:
         return row[1].next_review_date if row[1] else None
+
+    def to_representation(self, row: Any) -> dict[str, Any]:
+        topic, mastery = row
+        language = self.context.get("language", "en")
+        return {
+            "topic_id": topic.pk,
+            "code": topic.code,
+            "name": LocalizedText.pick(topic, "name", language),
+            "level": mastery.level if mastery else mastery_rules.NOT_STARTED,
+            "attempts": mastery.attempts if mastery else 0,
+            "correct": mastery.correct if mastery else 0,
+            "accuracy": mastery_rules.accuracy(mastery.as_state()) if mastery else None,
+            "next_review_date": mastery.next_review_date if mastery else None,
+        }

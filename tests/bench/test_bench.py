@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from apps.content.models import Problem
-from bench import explain_queries, import_
+from bench import explain_queries, import_, throughput
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +34,48 @@ def test_bench_import_reports_ratios_and_leaves_the_database_as_it_was(topics, c
     for label in ("raw bulk_create", "import_problems command", "admin import (preview + confirm)"):
         assert re.search(rf"{re.escape(label)}\s+[\d.]+s\s+ratio\s+[\d.]+x", out), label
     assert Problem.objects.count() == 0
+
+
+ENDPOINTS = (
+    "POST /sessions/ (new)",
+    "GET /streak/",
+    "GET /progress/",
+    "GET /sessions/",
+    "GET /sessions/{id}/",
+    "POST /sessions/ (open one)",
+    "POST …/hints/",
+    "POST …/answers/",
+)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the benchmark is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_throughput_benchmark_measures_every_endpoint_against_the_baselines(library, capsys):
+    """A tiny run through the real thing (wrk, gunicorn on this test database): every
+    endpoint and baseline gets a row with figures, and every request got its expected status."""
+    call_command(
+        throughput.Command(),
+        rounds=1,
+        duration=1,
+        connections=2,
+        threads=1,
+        workers=1,
+        students=4,
+        veterans=2,
+        veteran_responses=10,
+        new=3,
+    )
+    out = capsys.readouterr().out
+    for name in throughput.BASELINES:
+        assert re.search(rf"baseline {re.escape(name)}\s+\d+ req/s", out), name
+    for endpoint in ENDPOINTS:
+        for cohort in ("new", "veteran"):
+            row = re.search(
+                rf"^{re.escape(endpoint)}\s+{cohort}\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+"
+                rf"([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)$",
+                out,
+                re.MULTILINE,
+            )
+            assert row, f"{endpoint} {cohort}"
+            assert int(row.group(1)) > 0 and int(row.group(7)) == 0, row.group(0)
+        assert re.search(rf"^  {re.escape(endpoint)}\s+[\d.]+$", out, re.MULTILINE), endpoint

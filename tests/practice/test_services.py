@@ -12,6 +12,7 @@ from django.db import connection, connections
 
 from apps.practice import services
 from apps.practice.models import HintView, PracticeSession, Response, Streak, StreakMilestone
+from apps.practice.selectors import SessionState
 from tests.practice.helpers import make_library, new_student, right_answer
 
 DHAKA = zoneinfo.ZoneInfo("Asia/Dhaka")
@@ -21,7 +22,7 @@ def _at(year: int, month: int, day: int, hour: int, minute: int, zone=DHAKA) -> 
     return dt.datetime(year, month, day, hour, minute, tzinfo=zone)
 
 
-def _complete(student, now: dt.datetime) -> PracticeSession:
+def _complete(student, now: dt.datetime) -> SessionState:
     started = services.session_start(student=student, now=now)
     assert started.created, "a session was still open"
     session = started.session

@@ -8,8 +8,8 @@ from what the winner stored. Nothing waits on the network while a lock is held: 
 runs between two transactions, hint writing is a task.
 """
 
+from apps.practice.clock import local_date
 from apps.practice.services.answers import AnswerOutcome, normalised_answer, session_answer
-from apps.practice.services.clock import local_date
 from apps.practice.services.hints import HintShown, session_hint
 from apps.practice.services.sessions import StartedSession, session_start, sessions_expire
 from apps.practice.services.streaks import streak_record_practice

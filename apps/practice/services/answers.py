@@ -8,24 +8,26 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.content.checker import AnswerType, CheckResult, Verdict, check_answer
+from apps.content.cache import ProblemContent
+from apps.content.checker import AnswerKey, AnswerType, CheckResult, Verdict, check_answer
 from apps.content.models import Problem
+from apps.core import sql
 from apps.core.errors import Conflict
 from apps.practice import extensions
 from apps.practice import mastery as mastery_rules
-from apps.practice.models import HintView, PracticeSession, Response, TopicMastery
+from apps.practice.clock import local_date
+from apps.practice.models import PracticeSession, TopicMastery
 from apps.practice.rating import rate_answer
 from apps.practice.selection import PROBLEMS_PER_SESSION
-from apps.practice.services.clock import local_date
+from apps.practice.selectors import SessionItem, SessionState, session_state
 from apps.practice.services.common import (
     ensure_open,
-    locked_session,
+    item_of,
+    not_found,
     run_with_usable_keys,
-    session_problem,
     usable_key,
 )
 from apps.practice.services.streaks import streak_record_practice
@@ -41,8 +43,9 @@ def normalised_answer(text: str) -> str:
 
 @dataclass(frozen=True)
 class AnswerOutcome:
-    session: PracticeSession
-    problem: Problem
+    session: SessionState
+    problem: ProblemContent
+    key: AnswerKey
     check: CheckResult
     final: bool
     answered: int  # final answers in the session so far
@@ -53,7 +56,7 @@ class AnswerOutcome:
 class _NeedsJudging:
     """The checker rejected a text answer and an AI judge is available: ask it, then retry."""
 
-    problem: Problem
+    problem_id: int
 
 
 def session_answer(
@@ -76,15 +79,26 @@ def session_answer(
 
     def attempt(judged: bool | None) -> AnswerOutcome | _NeedsJudging:
         return run_with_usable_keys(
-            lambda: _answer(
-                student, session_id, problem_id, answer, time_spent_seconds, confidence, at, judged
+            lambda wait: _answer(
+                student,
+                session_id,
+                problem_id,
+                answer,
+                time_spent_seconds,
+                confidence,
+                at,
+                judged,
+                wait=wait,
             )
         )
 
     outcome = attempt(None)
     if isinstance(outcome, _NeedsJudging):
         verdict = extensions.judge_text_answer(
-            problem=outcome.problem, answer=answer, student=student, session_id=session_id
+            problem=Problem.objects.get(pk=outcome.problem_id),
+            answer=answer,
+            student=student,
+            session_id=session_id,
         )
         outcome = attempt(bool(verdict))
     assert isinstance(outcome, AnswerOutcome)  # noqa: S101 - a judged retry never asks again
@@ -100,94 +114,123 @@ def _answer(
     confidence: str,
     now: dt.datetime,
     judged: bool | None,
+    *,
+    wait: bool,
 ) -> AnswerOutcome | _NeedsJudging:
-    session = locked_session(student, session_id)
-    problem = session_problem(session.pk, problem_id)
-    responses = list(
-        Response.objects.filter(session=session).only("problem_id", "is_correct", "student_answer")
+    """One statement locks and reads the session with its problems, answers, hints seen and
+    the mastery rows of their topics; one more writes the response, both ratings, the mastery
+    row and the session (`sql.execute_together`)."""
+    session = session_state(
+        student=student, session_id=session_id, lock=True, wait=wait, with_mastery=True
     )
-    answered = len(responses)
-    previous = next((r for r in responses if r.problem_id == problem.pk), None)
-    if previous is not None:
-        if normalised_answer(previous.student_answer) != normalised_answer(answer):
+    if session is None:
+        raise not_found()
+    item = item_of(session, problem_id)
+    answered = session.answered
+    if item.result is not None:
+        if normalised_answer(item.student_answer or "") != normalised_answer(answer):
             raise Conflict(_("You have already answered this problem."), code="already_answered")
-        verdict = Verdict.CORRECT if previous.is_correct else Verdict.INCORRECT
+        verdict = Verdict.CORRECT if item.result else Verdict.INCORRECT
         return AnswerOutcome(
-            session, problem, CheckResult(verdict), True, answered, previous.student_answer
+            session,
+            item.problem,
+            item.key,
+            CheckResult(verdict),
+            True,
+            answered,
+            item.student_answer or "",
         )
-    ensure_open(session, now)
+    ensure_open(session.session, now)
 
-    check = check_answer(usable_key(problem), answer)
-    if check.verdict is Verdict.INCORRECT and problem.answer_type == AnswerType.TEXT:
+    key = usable_key(item)
+    check = check_answer(key, answer)
+    if check.verdict is Verdict.INCORRECT and key.answer_type == AnswerType.TEXT:
         if judged is None and extensions.has_text_judge():
-            return _NeedsJudging(problem)
+            return _NeedsJudging(problem_id)
         if judged:
             check = CheckResult(Verdict.CORRECT)
     if check.verdict in (Verdict.UNPARSEABLE, Verdict.NOT_SIMPLIFIED):
-        return AnswerOutcome(session, problem, check, False, answered, answer)
+        return AnswerOutcome(session, item.problem, key, check, False, answered, answer)
 
     is_correct = check.verdict is Verdict.CORRECT
-    hints_used = HintView.objects.filter(session=session, problem=problem).count()
-    Response.objects.create(
-        session=session,
-        problem=problem,
-        problem_version=problem.version,
-        student_answer=answer,
-        is_correct=is_correct,
-        time_spent_seconds=time_spent_seconds,
-        hints_used=hints_used,
-        confidence=confidence,
-        evaluated_at=now,
+    writes: list[sql.Statement] = []
+    writes.append(
+        (
+            "INSERT INTO responses (session_id, problem_id, problem_version, student_answer, "
+            "is_correct, time_spent_seconds, hints_used, confidence, evaluated_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                session.pk,
+                problem_id,
+                item.problem.version,
+                answer,
+                is_correct,
+                time_spent_seconds,
+                item.hints_used,
+                confidence,
+                now,
+            ],
+        )
     )
+    item.result, item.student_answer = is_correct, answer
     answered += 1
-    session.problems_correct += int(is_correct)
-    session.total_time_seconds += time_spent_seconds
-    _rate(student, problem, is_correct, hints_used)
+    record = session.session
+    record.problems_correct += int(is_correct)
+    record.total_time_seconds += time_spent_seconds
+    record.updated_at = now
+    writes += _rate(student, item, is_correct)
     today = local_date(student, now)
-    _record_mastery(student, problem, is_correct, hints_used, today)
+    writes.append(_record_mastery(student, item, is_correct, today, now))
     fields = ["problems_correct", "total_time_seconds", "updated_at"]
     if answered == PROBLEMS_PER_SESSION:
-        session.status = Status.COMPLETED
-        session.completed_at = now
+        record.status = Status.COMPLETED
+        record.completed_at = now
         change = streak_record_practice(student=student, today=today)
-        session.streak_after = change.state.current
-        session.freeze_used = change.freeze_used
-        session.milestone_reached = change.milestone
+        record.streak_after = change.state.current
+        record.freeze_used = change.freeze_used
+        record.milestone_reached = change.milestone
         fields += ["status", "completed_at", "streak_after", "freeze_used", "milestone_reached"]
-    session.save(update_fields=fields)
-    return AnswerOutcome(session, problem, check, True, answered, answer)
+    writes.append(sql.update_statement(record, fields))
+    sql.execute_together(writes)
+    return AnswerOutcome(session, item.problem, key, check, True, answered, answer)
 
 
-def _rate(student: Student, problem: Problem, is_correct: bool, hints_used: int) -> None:
+def _rate(student: Student, item: SessionItem, is_correct: bool) -> list[sql.Statement]:
     update = rate_answer(
         ability=student.ability,
         student_answers=student.rated_answers,
-        rating=problem.rating,
-        problem_answers=problem.rated_answers,
+        rating=item.rating,
+        problem_answers=item.rated_answers,
         is_correct=is_correct,
-        hints_used=hints_used,
-    )
-    # F() expressions: other students may be rating the same problem at the same moment.
-    Student.objects.filter(pk=student.pk).update(
-        ability=F("ability") + update.ability_delta, rated_answers=F("rated_answers") + 1
-    )
-    Problem.objects.filter(pk=problem.pk).update(
-        rating=F("rating") + update.rating_delta, rated_answers=F("rated_answers") + 1
+        hints_used=item.hints_used,
     )
     student.ability += update.ability_delta
     student.rated_answers += 1
+    # Relative updates: other students may be rating the same problem at the same moment.
+    return [
+        (
+            "UPDATE students SET ability = ability + %s, rated_answers = rated_answers + 1 "
+            "WHERE id = %s",
+            [update.ability_delta, student.pk],
+        ),
+        (
+            "UPDATE problems SET rating = rating + %s, rated_answers = rated_answers + 1 "
+            "WHERE id = %s",
+            [update.rating_delta, item.problem_id],
+        ),
+    ]
 
 
 def _record_mastery(
-    student: Student, problem: Problem, is_correct: bool, hints_used: int, today: dt.date
-) -> None:
-    """One read and one write. A student's answers are serialised by their session's row lock
-    (one open session per student), so nothing else writes this row meanwhile; the unique
-    constraint stands behind that."""
-    row = TopicMastery.objects.filter(student=student, topic_id=problem.topic_id).first()
+    student: Student, item: SessionItem, is_correct: bool, today: dt.date, now: dt.datetime
+) -> sql.Statement:
+    """One write: the row came with the session. A student's answers are serialised by their
+    session's row lock (one open session per student), so nothing else writes this row
+    meanwhile; the unique constraint stands behind that."""
+    row = item.mastery
     state = mastery_rules.record_answer(
         row.as_state() if row is not None else mastery_rules.MasteryState(),
-        mastery_rules.outcome(is_correct, hints_used),
+        mastery_rules.outcome(is_correct, item.hints_used),
         today,
         mastery_rules.ReviewPolicy(
             retention=settings.PRACTICE_DESIRED_RETENTION,
@@ -195,9 +238,10 @@ def _record_mastery(
         ),
     )
     if row is None:
-        row = TopicMastery(student=student, topic_id=problem.topic_id)
+        row = TopicMastery(student=student, topic_id=item.problem.topic_id)
         row.apply_state(state)
-        row.save(force_insert=True)
-        return
+        row.created_at = row.updated_at = now
+        return sql.insert_statement(row)
     row.apply_state(state)
-    row.save(update_fields=[*TopicMastery.STATE_FIELDS, "updated_at"])
+    row.updated_at = now
+    return sql.update_statement(row, [*TopicMastery.STATE_FIELDS, "updated_at"])

@@ -9,37 +9,28 @@ from typing import TypeVar
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from apps.content import selectors as content_selectors
 from apps.content import services as content_services
 from apps.content.checker import AnswerKey, key_problems
-from apps.content.models import Problem
 from apps.core.errors import Conflict, NotFound
-from apps.practice.models import PracticeSession, SessionProblem
-from apps.students.models import Student
+from apps.practice.models import PracticeSession
+from apps.practice.selectors import SessionBusy, SessionItem, SessionState
 
 T = TypeVar("T")
 Status = PracticeSession.Status
 
 
-def atomic_retrying_a_lost_race(work: Callable[[], T]) -> T:
-    """Run `work` in a transaction. If a concurrent request won a unique-constraint race (a
-    response or hint view for the same problem), run it once more: it then sees the winner's
-    row and answers from it (the stored result, or the next hint)."""
+def atomic_retrying_a_lost_race(work: Callable[[bool], T]) -> T:
+    """Run `work(wait)` in a transaction. The first try does not wait for the session's row
+    lock (`wait=False`: the lock comes with the read, one round trip); if another request of
+    the student holds it (`SessionBusy`), or a concurrent request won a unique-constraint race
+    (a response or hint view for the same problem), it runs once more, waiting for the lock:
+    it then sees the winner's rows and answers from them (the stored result, the next hint)."""
     try:
         with transaction.atomic():
-            return work()
-    except IntegrityError:
+            return work(False)
+    except (IntegrityError, SessionBusy):
         with transaction.atomic():
-            return work()
-
-
-def locked_session(student: Student, session_id: int) -> PracticeSession:
-    session = (
-        PracticeSession.objects.select_for_update().filter(pk=session_id, student=student).first()
-    )
-    if session is None:
-        raise NotFound(_("No such session."), code="not_found")
-    return session
+            return work(True)
 
 
 def ensure_open(session: PracticeSession, now: dt.datetime) -> None:
@@ -52,22 +43,6 @@ def ensure_open(session: PracticeSession, now: dt.datetime) -> None:
         raise Conflict(_("This session is already finished."), code="session_closed")
 
 
-def session_problem(session_id: int, problem_id: int) -> Problem:
-    item = (
-        SessionProblem.objects.select_related("problem")
-        .prefetch_related("problem__options")
-        .filter(session_id=session_id, problem_id=problem_id)
-        .first()
-    )
-    if item is None:
-        raise NotFound(
-            _("That problem is not part of this session."),
-            code="problem_not_in_session",
-            details={"fields": {"problem_id": [_("Not a problem of this session.")]}},
-        )
-    return item.problem
-
-
 class UnusableKey(Exception):
     """Raised inside the transaction; the caller flags the problem after the rollback."""
 
@@ -76,16 +51,31 @@ class UnusableKey(Exception):
         self.problem_id = problem_id
 
 
-def usable_key(problem: Problem) -> AnswerKey:
+def usable_key(item: SessionItem) -> AnswerKey:
     """The problem's answer key; `UnusableKey` if it cannot be used (written past the content
     rules, e.g. by raw SQL before they held)."""
-    key = content_selectors.answer_key_for(problem)
+    key = item.key
     if key_problems(key):
-        raise UnusableKey(problem.pk)
+        raise UnusableKey(item.problem_id)
     return key
 
 
-def run_with_usable_keys(work: Callable[[], T]) -> T:
+def not_found() -> NotFound:
+    return NotFound(_("No such session."), code="not_found")
+
+
+def item_of(session: SessionState, problem_id: int) -> SessionItem:
+    item = session.item(problem_id)
+    if item is None:
+        raise NotFound(
+            _("That problem is not part of this session."),
+            code="problem_not_in_session",
+            details={"fields": {"problem_id": [_("Not a problem of this session.")]}},
+        )
+    return item
+
+
+def run_with_usable_keys(work: Callable[[bool], T]) -> T:
     """`atomic_retrying_a_lost_race(work)`, where a problem whose key turns out unusable is
     flagged for the content team (after the rollback) and answered 409 problem_unavailable in
     the student's language, never a 500."""

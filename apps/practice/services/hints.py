@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.content.cache import HintContent, ProblemContent
 from apps.content.domain import HINT_LEVELS
-from apps.content.models import Hint, Problem
+from apps.core import sql
 from apps.core.errors import Conflict
 from apps.practice import extensions
-from apps.practice.models import HintView, Response
+from apps.practice.selectors import session_state
 from apps.practice.services.common import (
     ensure_open,
-    locked_session,
+    item_of,
+    not_found,
     run_with_usable_keys,
-    session_problem,
     usable_key,
 )
 from apps.students.models import Student
@@ -25,8 +26,8 @@ from apps.students.models import Student
 
 @dataclass(frozen=True)
 class HintShown:
-    problem: Problem
-    hint: Hint
+    problem: ProblemContent
+    hint: HintContent
     level: int
     remaining: int
 
@@ -45,33 +46,43 @@ def session_hint(
     request path when a worker runs (this student gets what exists, or 409 no_more_hints),
     before this answer when there is none (no broker: the task runs in-process)."""
     at = now or timezone.now()
-    shown = run_with_usable_keys(lambda: _hint(student, session_id, problem_id, at, asked=False))
+    shown = run_with_usable_keys(
+        lambda wait: _hint(student, session_id, problem_id, at, asked=False, wait=wait)
+    )
     if isinstance(shown, _NeedsHints):
         extensions.request_hints(problem_id=problem_id, student=student, session_id=session_id)
-        shown = run_with_usable_keys(lambda: _hint(student, session_id, problem_id, at, asked=True))
+        shown = run_with_usable_keys(
+            lambda wait: _hint(student, session_id, problem_id, at, asked=True, wait=wait)
+        )
     assert isinstance(shown, HintShown)  # noqa: S101 - a second pass never asks again
     return shown
 
 
 def _hint(
-    student: Student, session_id: int, problem_id: int, now: dt.datetime, *, asked: bool
+    student: Student, session_id: int, problem_id: int, now: dt.datetime, *, asked: bool, wait: bool
 ) -> HintShown | _NeedsHints:
-    session = locked_session(student, session_id)
-    problem = session_problem(session.pk, problem_id)
-    ensure_open(session, now)
-    usable_key(problem)
-    if Response.objects.filter(session=session, problem=problem).exists():
+    session = session_state(student=student, session_id=session_id, lock=True, wait=wait)
+    if session is None:
+        raise not_found()
+    item = item_of(session, problem_id)
+    ensure_open(session.session, now)
+    usable_key(item)
+    if item.result is not None:
         raise Conflict(
             _("You have already answered this problem; hints are for unanswered problems."),
             code="already_answered",
         )
-    hints = list(Hint.objects.filter(problem=problem).order_by("level"))
+    hints = item.problem.hints
     incomplete = len(hints) < len(HINT_LEVELS) or any(not (h.text_en and h.text_bn) for h in hints)
     if incomplete and not asked and extensions.has_hint_writer():
-        return _NeedsHints(problem.pk)
-    seen = HintView.objects.filter(session=session, problem=problem).count()
+        return _NeedsHints(problem_id)
+    seen = item.hints_used
     if seen >= len(hints):
         raise Conflict(_("There are no more hints for this problem."), code="no_more_hints")
-    hint = hints[seen]
-    HintView.objects.create(session=session, problem=problem, level=seen + 1, viewed_at=now)
-    return HintShown(problem=problem, hint=hint, level=seen + 1, remaining=len(hints) - seen - 1)
+    sql.execute(
+        "INSERT INTO hint_views (session_id, problem_id, level, viewed_at) VALUES (%s, %s, %s, %s)",
+        [session.pk, problem_id, seen + 1, now],
+    )
+    return HintShown(
+        problem=item.problem, hint=hints[seen], level=seen + 1, remaining=len(hints) - seen - 1
+    )

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.content.models import Problem
+from apps.content.cache import problem_contents
+from apps.core import sql
 from apps.core.errors import Conflict
-from apps.practice.models import PracticeSession, SessionProblem, TopicMastery
+from apps.practice.clock import local_date
+from apps.practice.models import PracticeSession
 from apps.practice.selection import PROBLEMS_PER_SESSION, Candidate, TopicStanding, choose_problems
-from apps.practice.services.clock import local_date
+from apps.practice.selectors import SessionItem, SessionState, session_state
 from apps.students.models import Student
 
 Status = PracticeSession.Status
@@ -38,7 +40,7 @@ def sessions_expire(*, now: dt.datetime, student: Student | None = None) -> int:
 
 @dataclass(frozen=True)
 class StartedSession:
-    session: PracticeSession
+    session: SessionState  # with its items, ready to show
     created: bool
 
 
@@ -49,67 +51,150 @@ def session_start(
     if student.grade is None:
         raise Conflict(_("Choose your grade first (6, 7 or 8)."), code="registration_required")
     now = now or timezone.now()
-    existing = PracticeSession.objects.filter(student=student, status=Status.IN_PROGRESS).first()
+    existing = session_state(student=student)
     if existing is not None:
         if existing.expires_at > now:
             return StartedSession(existing, created=False)
         sessions_expire(now=now, student=student)
 
-    problem_ids = _choose_for(student, now, rng or random.Random())  # noqa: S311 - not security
+    pool, last_seen, topics = _selection_inputs(student, now)
+    problem_ids = _choose(student, now, pool, last_seen, topics, rng or random.Random())  # noqa: S311
     if len(problem_ids) < PROBLEMS_PER_SESSION:
         raise Conflict(
             _("There are not enough problems for your grade yet. Please try again later."),
             code="no_problems_available",
         )
     minutes = dt.timedelta(minutes=settings.PRACTICE_SESSION_MINUTES)
+    session = PracticeSession(
+        student=student,
+        started_at=now,
+        expires_at=now + minutes,
+        created_at=now,
+        updated_at=now,
+    )
     try:
-        with transaction.atomic():
-            session = PracticeSession.objects.create(
-                student=student, started_at=now, expires_at=now + minutes
-            )
-            SessionProblem.objects.bulk_create(
-                SessionProblem(session=session, problem_id=pid, position=position)
-                for position, pid in enumerate(problem_ids, start=1)
-            )
+        _insert_session(session, problem_ids)
     except IntegrityError:  # a concurrent start won (uq_sessions_one_in_progress_per_student)
-        winner = PracticeSession.objects.get(student=student, status=Status.IN_PROGRESS)
+        winner = session_state(student=student)
+        if winner is None:
+            raise
         return StartedSession(winner, created=False)
-    return StartedSession(session, created=True)
-
-
-def _choose_for(student: Student, now: dt.datetime, rng: random.Random) -> list[int]:
-    if student.grade is None:
-        return []
-    today = local_date(student, now)
-    window = settings.PRACTICE_RECENT_DAYS
-    last_seen = {
-        row["problem_id"]: local_date(student, row["last"])
-        for row in SessionProblem.objects.filter(
-            session__student=student, session__started_at__gte=now - dt.timedelta(days=window)
+    contents = problem_contents((pid, pool[pid].version) for pid in problem_ids)
+    items = [
+        SessionItem(
+            problem_id=pid,
+            position=position,
+            problem=contents[pid],
+            hints_used=0,
+            result=None,
+            student_answer=None,
         )
-        .values("problem_id")
-        .annotate(last=Max("session__started_at"))
-    }
-    candidates = [
-        Candidate(problem_id=pid, topic_id=topic_id, rating=rating, last_seen=last_seen.get(pid))
-        for pid, topic_id, rating in Problem.objects.usable()
-        .filter(topic__grade=student.grade)
-        .values_list("id", "topic_id", "rating")
+        for position, pid in enumerate(problem_ids, 1)
     ]
-    topics = {
-        m.topic_id: TopicStanding(
-            level=m.level,
-            accuracy=m.correct / m.attempts if m.attempts else None,
-            next_review=m.next_review_date,
+    return StartedSession(SessionState(session, items), created=True)
+
+
+def _insert_session(session: PracticeSession, problem_ids: list[int]) -> None:
+    """The session and its problems, together; sets `session.pk`. On PostgreSQL one statement
+    (atomic by itself, no transaction to open and commit), elsewhere two in a transaction."""
+    positions = list(enumerate(problem_ids, 1))
+    if not sql.combines_writes():
+        with transaction.atomic():
+            sql.insert(session)
+            sql.execute(
+                "INSERT INTO session_problems (session_id, problem_id, position) VALUES "  # noqa: S608
+                + sql.rows(len(positions), 3),
+                [value for position, pid in positions for value in (session.pk, pid, position)],
+            )
+        return
+    statement, values = sql.insert_statement(session)
+    combined = (
+        f"WITH new AS ({statement} RETURNING id) "  # noqa: S608 - model column names
+        "INSERT INTO session_problems (session_id, problem_id, position) "
+        "SELECT new.id, v.problem_id, v.position FROM new, "
+        f"(VALUES {sql.rows(len(positions), 2)}) AS v (problem_id, position) "
+        "RETURNING session_id"
+    )
+    params = [*values, *(value for position, pid in positions for value in (pid, position))]
+    # Inside a caller's transaction (tests), a savepoint keeps a lost race from aborting it.
+    inside = transaction.get_connection().in_atomic_block
+    with transaction.atomic() if inside else nullcontext():
+        row = sql.fetch_one(combined, params)
+    assert row is not None  # noqa: S101 - an INSERT … RETURNING of five rows
+    session.pk = row[0]
+    session._state.adding = False
+
+
+@dataclass(frozen=True)
+class _PoolEntry:
+    topic_id: int
+    rating: float
+    version: int
+
+
+def _selection_inputs(
+    student: Student, now: dt.datetime
+) -> tuple[dict[int, _PoolEntry], dict[int, dt.date], dict[int, TopicStanding]]:
+    """What the choice needs, in three indexed reads: the usable problems of the grade, the
+    problems seen within the look-back window, and the student's mastery per topic."""
+    pool = {
+        pid: _PoolEntry(topic_id, rating, version)
+        for pid, topic_id, rating, version in sql.fetch_all(
+            "SELECT p.id, p.topic_id, p.rating, p.version FROM problems p "
+            "JOIN topics t ON t.id = p.topic_id "
+            "WHERE t.grade = %s AND p.is_active = %s AND p.unusable_since IS NULL",
+            [student.grade, True],
         )
-        for m in TopicMastery.objects.filter(student=student)
     }
+    since = now - dt.timedelta(days=settings.PRACTICE_RECENT_DAYS)
+    last_seen: dict[int, dt.date] = {}
+    for pid, started_at in sql.fetch_all(
+        "SELECT sp.problem_id, s.started_at FROM sessions s "
+        "JOIN session_problems sp ON sp.session_id = s.id "
+        "WHERE s.student_id = %s AND s.started_at >= %s",
+        [student.pk, since],
+    ):
+        day = local_date(student, started_at)
+        if pid not in last_seen or day > last_seen[pid]:
+            last_seen[pid] = day
+    topics = {
+        topic_id: TopicStanding(
+            level=level,
+            accuracy=correct / attempts if attempts else None,
+            next_review=next_review,
+        )
+        for topic_id, level, attempts, correct, next_review in sql.fetch_all(
+            "SELECT topic_id, level, attempts, correct, next_review_date FROM topic_mastery "
+            "WHERE student_id = %s",
+            [student.pk],
+        )
+    }
+    return pool, last_seen, topics
+
+
+def _choose(
+    student: Student,
+    now: dt.datetime,
+    pool: dict[int, _PoolEntry],
+    last_seen: dict[int, dt.date],
+    topics: dict[int, TopicStanding],
+    rng: random.Random,
+) -> list[int]:
+    candidates = [
+        Candidate(
+            problem_id=pid,
+            topic_id=entry.topic_id,
+            rating=entry.rating,
+            last_seen=last_seen.get(pid),
+        )
+        for pid, entry in pool.items()
+    ]
     return choose_problems(
         candidates,
         topics,
         ability=student.ability,
-        today=today,
-        recent_days=window,
+        today=local_date(student, now),
+        recent_days=settings.PRACTICE_RECENT_DAYS,
         rng=rng,
         count=PROBLEMS_PER_SESSION,
         target=settings.PRACTICE_TARGET_SUCCESS,

@@ -1,0 +1,151 @@
+"""What students are shown of a problem, kept in each process, keyed by the problem's version.
+
+The library changes rarely and every change a student could see bumps `Problem.version`
+(services.problem_save and the other write paths), so a copy read once serves until the
+version moves on: callers ask for `(problem_id, version)` pairs they read with the rest of
+their query, and only unknown pairs are loaded (three queries for any number of problems).
+
+The answer key is not part of it: answers are checked against the key columns read with the
+session (`answer_key`), so a key changed outside the services is still seen at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from apps.content.checker import AnswerKey, Option
+from apps.content.spreadsheet import split_alternatives
+from apps.core import sql
+
+MAX_ENTRIES = 50_000  # problems; far above any library, a guard against unbounded growth
+
+
+# A multiple-choice option as shown and as the checker's key holds it (label "A".."D").
+OptionContent = Option
+
+
+@dataclass(frozen=True)
+class HintContent:
+    level: int
+    text_en: str
+    text_bn: str
+
+
+@dataclass(frozen=True)
+class ProblemContent:
+    id: int
+    version: int
+    topic_id: int
+    answer_type: str
+    question_en: str
+    question_bn: str
+    explanation_en: str
+    explanation_bn: str
+    estimated_time_minutes: int
+    options: tuple[OptionContent, ...]
+    hints: tuple[HintContent, ...]
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def complete_hints(self) -> int:
+        """Hints written in both languages (what a student can be given)."""
+        return sum(1 for hint in self.hints if hint.text_en and hint.text_bn)
+
+
+_entries: dict[int, ProblemContent] = {}
+_lock = threading.Lock()
+
+
+def problem_contents(wanted: Iterable[tuple[int, int]]) -> dict[int, ProblemContent]:
+    """The content of each `(problem_id, version)`, by id."""
+    found: dict[int, ProblemContent] = {}
+    missing: list[int] = []
+    for problem_id, version in wanted:
+        entry = _entries.get(problem_id)
+        if entry is not None and entry.version == version:
+            found[problem_id] = entry
+        else:
+            missing.append(problem_id)
+    if missing:
+        loaded = _load(missing)
+        with _lock:
+            if len(_entries) + len(loaded) > MAX_ENTRIES:
+                _entries.clear()
+            _entries.update(loaded)
+        found.update(loaded)
+    return found
+
+
+def forget(problem_id: int | None = None) -> None:
+    """Drop one problem's copy, or every copy (tests; a library reload)."""
+    with _lock:
+        if problem_id is None:
+            _entries.clear()
+        else:
+            _entries.pop(problem_id, None)
+
+
+def answer_key(
+    content: ProblemContent,
+    *,
+    answer_type: str,
+    answer: str,
+    answer_bn: str,
+    accepted_answers: str,
+    tolerance: str,
+    simplest_form: bool,
+) -> AnswerKey:
+    """The checker's key from the key columns as just read and the cached options."""
+    return AnswerKey(
+        answer_type=answer_type,
+        answer=answer,
+        answer_bn=answer_bn,
+        accepted=tuple(split_alternatives(accepted_answers)),
+        tolerance=tolerance,
+        simplest_form=bool(simplest_form),
+        options=content.options,
+    )
+
+
+def _load(ids: list[int]) -> dict[int, ProblemContent]:
+    marks = ", ".join(["%s"] * len(ids))
+    options: dict[int, list[OptionContent]] = {}
+    for problem_id, label, text_en, text_bn in sql.fetch_all(
+        "SELECT problem_id, label, text_en, text_bn FROM problem_options "  # noqa: S608
+        f"WHERE problem_id IN ({marks}) ORDER BY problem_id, label",
+        ids,
+    ):
+        options.setdefault(problem_id, []).append(OptionContent(label, text_en, text_bn))
+    hints: dict[int, list[HintContent]] = {}
+    for problem_id, level, text_en, text_bn in sql.fetch_all(
+        "SELECT problem_id, level, text_en, text_bn FROM hints "  # noqa: S608
+        f"WHERE problem_id IN ({marks}) ORDER BY problem_id, level",
+        ids,
+    ):
+        hints.setdefault(problem_id, []).append(HintContent(level, text_en, text_bn))
+    return {
+        row[0]: ProblemContent(
+            id=row[0],
+            version=row[1],
+            topic_id=row[2],
+            answer_type=row[3],
+            question_en=row[4],
+            question_bn=row[5],
+            explanation_en=row[6],
+            explanation_bn=row[7],
+            estimated_time_minutes=row[8],
+            options=tuple(options.get(row[0], ())),
+            hints=tuple(hints.get(row[0], ())),
+        )
+        for row in sql.fetch_all(
+            "SELECT id, version, topic_id, answer_type, question_en, question_bn, "  # noqa: S608
+            "explanation_en, explanation_bn, estimated_time_minutes "
+            f"FROM problems WHERE id IN ({marks})",
+            ids,
+        )
+    }

@@ -1,0 +1,171 @@
+"""Hand-written SQL for the few hot paths where the ORM's query building costs more than the
+query (README, Benchmarks): portable statements (PostgreSQL and SQLite), run through Django's
+connection (so its wrappers, transactions and test machinery apply), with values as the ORM
+would give them.
+
+Only plain column reads and standard SQL belong here; anything else stays in the ORM.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from django.db import connection
+
+
+def _aware(values: Sequence[Any]) -> tuple[Any, ...]:
+    # SQLite hands back naive datetimes (Django's ORM makes them aware in a converter); they
+    # are stored in UTC.
+    return tuple(
+        v.replace(tzinfo=dt.UTC) if isinstance(v, dt.datetime) and v.tzinfo is None else v
+        for v in values
+    )
+
+
+def _params(params: Sequence[Any]) -> list[Any]:
+    """Datetimes and dates as the ORM would store them (SQLite keeps naive UTC text)."""
+    ops = connection.ops
+    return [
+        ops.adapt_datetimefield_value(p)
+        if isinstance(p, dt.datetime)
+        else ops.adapt_datefield_value(p)
+        if isinstance(p, dt.date)
+        else p
+        for p in params
+    ]
+
+
+def fetch_all(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _params(params))
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":
+        return [_aware(row) for row in rows]
+    return rows
+
+
+def fetch_one(sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _params(params))
+        row = cursor.fetchone()
+    if row is not None and connection.vendor == "sqlite":
+        return _aware(row)
+    return row
+
+
+def execute(sql: str, params: Sequence[Any] = ()) -> int:
+    """Run a write; the number of rows it touched."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _params(params))
+        return int(cursor.rowcount)
+
+
+def for_update() -> str:
+    """` FOR UPDATE` where the database has row locks (SQLite locks the whole database on the
+    first write of a transaction instead)."""
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
+@cache
+def columns(model: Any, alias: str) -> tuple[str, list[str]]:
+    """`alias.col1, alias.col2, …` for every concrete field of `model`, and their attnames
+    (for `model.from_db`)."""
+    fields = model._meta.concrete_fields
+    quote = connection.ops.quote_name
+    return (
+        ", ".join(f"{alias}.{quote(f.column)}" for f in fields),
+        [f.attname for f in fields],
+    )
+
+
+def placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
+def rows(count: int, width: int) -> str:
+    """`(%s, %s), (%s, %s), …`: `count` rows of `width` values for a VALUES list."""
+    return ", ".join([f"({placeholders(width)})"] * count)
+
+
+def _prepared(instance: Any, names: Sequence[str]) -> tuple[list[str], list[Any]]:
+    fields = [instance._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    return (
+        [quote(f.column) for f in fields],
+        [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields],
+    )
+
+
+Statement = tuple[str, list[Any]]
+
+
+def update_statement(instance: Any, names: Sequence[str]) -> Statement:
+    """`instance.save(update_fields=names)` as a statement, without the ORM's query building
+    (no signals)."""
+    columns_, values = _prepared(instance, names)
+    assignments = ", ".join(f"{c} = %s" for c in columns_)
+    table = connection.ops.quote_name(instance._meta.db_table)
+    return (
+        f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608 - names from the model
+        [*values, instance.pk],
+    )
+
+
+def update_fields(instance: Any, names: Sequence[str]) -> int:
+    return execute(*update_statement(instance, names))
+
+
+def insert_statement(instance: Any) -> Statement:
+    """`instance.save(force_insert=True)` as a statement, for a model whose fields are all set
+    (timestamps included)."""
+    from django.db.models.expressions import DatabaseDefault
+
+    names = [
+        f.name
+        for f in instance._meta.concrete_fields
+        if not f.primary_key and not isinstance(getattr(instance, f.attname), DatabaseDefault)
+    ]
+    columns_, values = _prepared(instance, names)
+    table = connection.ops.quote_name(instance._meta.db_table)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns_)}) "  # noqa: S608 - names from the model
+        f"VALUES ({placeholders(len(values))})",
+        values,
+    )
+
+
+def insert(instance: Any) -> None:
+    """`insert_statement` run; sets `instance.pk`."""
+    statement, values = insert_statement(instance)
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(statement + " RETURNING id", values)
+            instance.pk = cursor.fetchone()[0]
+        else:
+            cursor.execute(statement, values)
+            instance.pk = cursor.lastrowid
+    instance._state.adding = False
+
+
+def combines_writes() -> bool:
+    """Whether writes can share one statement (PostgreSQL's data-modifying WITH clauses)."""
+    return connection.vendor == "postgresql"
+
+
+def execute_together(statements: Sequence[Statement]) -> None:
+    """Writes that belong to one change (INSERT, UPDATE or DELETE, on different rows), as one
+    statement where the database allows it, else one after the other. Either way they succeed
+    or fail together inside the caller's transaction; the combined one also costs one round
+    trip instead of several. Every part runs exactly once, in order, and sees the rows as they
+    were before the statement (none may read what another part writes)."""
+    if not combines_writes() or len(statements) < 2:
+        for statement, params in statements:
+            execute(statement, params)
+        return
+    *firsts, (last, last_params) = statements
+    clauses = ", ".join(f"w{n} AS ({statement})" for n, (statement, _) in enumerate(firsts))
+    params = [value for _, values in firsts for value in values]
+    execute(f"WITH {clauses} {last}", [*params, *last_params])
