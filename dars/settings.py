@@ -248,6 +248,9 @@ STUDENT_TOKEN_TTL_SECONDS = env.int("STUDENT_TOKEN_TTL_SECONDS", default=30 * 24
 # longest gap between two reviews of a topic.
 PRACTICE_SESSION_MINUTES = env.int("PRACTICE_SESSION_MINUTES", default=30)
 PRACTICE_RECENT_DAYS = env.int("PRACTICE_RECENT_DAYS", default=14)
+# Seconds a process reuses its list of a grade's usable problems when choosing a session's
+# (a change made elsewhere is seen within this; 0 reads it for every new session).
+PRACTICE_POOL_SECONDS = env.int("PRACTICE_POOL_SECONDS", default=30)
 PRACTICE_TARGET_SUCCESS = env.float("PRACTICE_TARGET_SUCCESS", default=0.75)
 PRACTICE_DESIRED_RETENTION = env.float("PRACTICE_DESIRED_RETENTION", default=0.9)
 PRACTICE_MAX_REVIEW_DAYS = env.int("PRACTICE_MAX_REVIEW_DAYS", default=60)

@@ -12,6 +12,7 @@ session (`answer_key`), so a key changed outside the services is still seen at o
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -82,12 +83,55 @@ def problem_contents(wanted: Iterable[tuple[int, int]]) -> dict[int, ProblemCont
 
 
 def forget(problem_id: int | None = None) -> None:
-    """Drop one problem's copy, or every copy (tests; a library reload)."""
+    """Drop one problem's copy, or every copy and every pool (tests; a library reload)."""
     with _lock:
         if problem_id is None:
             _entries.clear()
+            _pools.clear()
         else:
             _entries.pop(problem_id, None)
+
+
+@dataclass(frozen=True, slots=True)
+class PoolEntry:
+    """A problem a session may be given, with what the choice weighs."""
+
+    id: int
+    topic_id: int
+    rating: float
+    version: int
+
+
+_pools: dict[int, tuple[float, list[PoolEntry]]] = {}
+
+_POOL_SQL = (
+    "SELECT p.id, p.topic_id, p.rating, p.version FROM problems p "
+    "JOIN topics t ON t.id = p.topic_id "
+    "WHERE t.grade = %s AND p.is_active = %s AND p.unusable_since IS NULL ORDER BY p.id"
+)
+
+
+def selection_pool(grade: int, max_age: float) -> list[PoolEntry]:
+    """The problems of a grade that sessions may be given (active, not flagged unusable),
+    read again when this process's copy is older than `max_age` seconds (0: every time).
+    The services that change which problems are usable forget it in this process at once
+    (`forget_pools`); other processes see such a change within `max_age`."""
+    now = time.monotonic()
+    cached = _pools.get(grade)
+    if cached is not None and now - cached[0] < max_age:
+        return cached[1]
+    entries = [PoolEntry(*row) for row in sql.fetch_all(_POOL_SQL, [grade, True])]
+    _pools[grade] = (now, entries)
+    return entries
+
+
+def forget_pools() -> None:
+    """After a change to which problems are usable (or their topic or grade): now, and again
+    when the change commits (a pool read in between would hold the old rows)."""
+    from django.db import transaction
+
+    _pools.clear()
+    transaction.on_commit(_pools.clear)
 
 
 def answer_key(

@@ -28,6 +28,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.content import cache
 from apps.content.domain import HINT_LEVELS, seed_rating
 from apps.content.models import Hint, Problem, ProblemOption, ProblemVersion, Route, Topic
 from apps.content.selectors import problems_for_rows
@@ -248,6 +249,7 @@ def problems_apply(
         ),
         batch_size=500,
     )
+    cache.forget_pools()
     return SaveResult(
         created=len(new),
         updated=len(updated),
@@ -395,6 +397,7 @@ def problems_set_active(*, problems: QuerySet[Problem], active: bool, user: User
     for problem in targets:
         problem.is_active, problem.version, problem.updated_at = active, problem.version + 1, now
     Problem.objects.bulk_update(targets, ["is_active", "version", "updated_at"])
+    cache.forget_pools()
     ProblemVersion.objects.bulk_create(
         ProblemVersion(
             problem=problem,
@@ -416,6 +419,7 @@ def problem_flag_unusable(*, problem_id: int) -> None:
     Problem.objects.filter(pk=problem_id, unusable_since__isnull=True).update(
         unusable_since=timezone.now()
     )
+    cache.forget_pools()
 
 
 def hints_approve(*, hints: QuerySet[Hint], user: User = None) -> int:

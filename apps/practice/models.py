@@ -16,6 +16,14 @@ from apps.students.models import Student
 MAX_HINTS = len(HINT_LEVELS)
 
 
+def session_status(status: str, expires_at: dt.datetime, now: dt.datetime) -> str:
+    """A session's status as of `now`: an open session past its time reads as abandoned,
+    whether or not the worker has marked it yet (reads never write)."""
+    if status == "in_progress" and expires_at <= now:
+        return "abandoned"
+    return status
+
+
 class PracticeSession(TimeStampedModel):
     """A daily set of five problems for one student."""
 
@@ -25,7 +33,11 @@ class PracticeSession(TimeStampedModel):
         ABANDONED = "abandoned", _("Abandoned")
 
     student = models.ForeignKey(
-        Student, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("student")
+        Student,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        verbose_name=_("student"),
+        db_index=False,  # the composite indexes below start with it
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS
@@ -88,11 +100,7 @@ class PracticeSession(TimeStampedModel):
         return f"session {self.pk} of {self.student_id} ({self.status})"
 
     def status_at(self, now: dt.datetime) -> str:
-        """The status as of `now`: an open session past its time reads as abandoned, whether
-        or not the worker has marked it yet (reads never write)."""
-        if self.status == self.Status.IN_PROGRESS and self.expires_at <= now:
-            return self.Status.ABANDONED
-        return self.status
+        return session_status(self.status, self.expires_at, now)
 
 
 class SessionProblem(models.Model):
@@ -103,6 +111,7 @@ class SessionProblem(models.Model):
         on_delete=models.CASCADE,
         related_name="session_problems",
         verbose_name=_("session"),
+        db_index=False,  # the composite indexes below start with it
     )
     problem = models.ForeignKey(
         Problem, on_delete=models.PROTECT, related_name="+", verbose_name=_("problem")
@@ -144,10 +153,15 @@ class Response(models.Model):
         on_delete=models.CASCADE,
         related_name="responses",
         verbose_name=_("session"),
+        db_index=False,  # the composite indexes below start with it
     )
     # Retiring or even trying to delete a problem never removes what students answered.
     problem = models.ForeignKey(
-        Problem, on_delete=models.PROTECT, related_name="responses", verbose_name=_("problem")
+        Problem,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("problem"),
+        db_index=False,  # idx_responses_problem
     )
     # The version of the problem the answer was judged against (what the student saw).
     problem_version = models.IntegerField(_("problem version"), default=1, db_default=1)
@@ -199,6 +213,7 @@ class HintView(models.Model):
         on_delete=models.CASCADE,
         related_name="hint_views",
         verbose_name=_("session"),
+        db_index=False,  # the composite indexes below start with it
     )
     problem = models.ForeignKey(
         Problem, on_delete=models.PROTECT, related_name="+", verbose_name=_("problem")
@@ -310,7 +325,11 @@ class TopicMastery(TimeStampedModel):
         SECURE = mastery_rules.SECURE, _("Secure")
 
     student = models.ForeignKey(
-        Student, on_delete=models.CASCADE, related_name="mastery", verbose_name=_("student")
+        Student,
+        on_delete=models.CASCADE,
+        related_name="mastery",
+        verbose_name=_("student"),
+        db_index=False,  # the composite indexes below start with it
     )
     topic = models.ForeignKey(
         Topic, on_delete=models.PROTECT, related_name="+", verbose_name=_("topic")

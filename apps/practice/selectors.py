@@ -22,6 +22,7 @@ from apps.practice.models import (
     Response,
     Streak,
     TopicMastery,
+    session_status,
 )
 from apps.practice.rating import expected_success
 from apps.students.models import Student
@@ -207,36 +208,48 @@ def session_detail(*, student: Student, session_id: int) -> SessionState:
     return session
 
 
-@cache
-def _history_sql() -> str:
-    session_columns, _ = sql.columns(PracticeSession, "s")
-    # The page is cut first (by the (student, created_at) index), then only its sessions'
-    # answers are counted; the window count is the student's total.
-    return (
-        "SELECT w.*, (SELECT COUNT(*) FROM responses r WHERE r.session_id = w.id) FROM ("  # noqa: S608 - model column names
-        f"SELECT {session_columns}, COUNT(*) OVER () AS total FROM sessions s "
-        "WHERE s.student_id = %s ORDER BY s.created_at DESC, s.id DESC LIMIT %s OFFSET %s"
-        ") w ORDER BY w.created_at DESC, w.id DESC"
-    )
+# The page comes from the (student, created_at) index, newest first, and only its sessions'
+# answers are counted; the total is one index-only count, whatever the page.
+_HISTORY_SQL = (
+    "SELECT s.id, s.status, s.started_at, s.expires_at, s.completed_at, s.problems_correct, "
+    "s.total_time_seconds, (SELECT COUNT(*) FROM responses r WHERE r.session_id = s.id), "
+    "(SELECT COUNT(*) FROM sessions c WHERE c.student_id = %s) "
+    "FROM sessions s WHERE s.student_id = %s "
+    "ORDER BY s.created_at DESC, s.id DESC LIMIT %s OFFSET %s"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """A line of a student's history: what the history and the student page show."""
+
+    pk: int
+    status: str
+    started_at: dt.datetime
+    expires_at: dt.datetime
+    completed_at: dt.datetime | None
+    problems_correct: int
+    total_time_seconds: int
+    answered: int
+
+    def status_at(self, now: dt.datetime) -> str:
+        return session_status(self.status, self.expires_at, now)
+
+    def get_status_display(self) -> str:
+        return str(PracticeSession.Status(self.status).label)
 
 
 @dataclass(frozen=True)
 class SessionHistory:
-    """A student's sessions, newest first, each with `answered` (for `core.api.Pagination`)."""
+    """A student's sessions, newest first (for `core.api.Pagination`)."""
 
     student: Student
 
-    def window(self, offset: int, limit: int) -> tuple[list[PracticeSession], int]:
+    def window(self, offset: int, limit: int) -> tuple[list[SessionSummary], int]:
         """The sessions at `offset` (at most `limit`) and how many the student has, in one
         statement. The total is 0 when the window is empty: past the end it is not needed."""
-        _, fields = sql.columns(PracticeSession, "s")
-        width = len(fields)
-        sessions, total = [], 0
-        for row in sql.fetch_all(_history_sql(), [self.student.pk, limit, offset]):
-            session = PracticeSession.from_db("default", fields, row[:width])
-            total, session.answered = row[width], row[width + 1]  # type: ignore[attr-defined]
-            sessions.append(session)
-        return sessions, total
+        rows = sql.fetch_all(_HISTORY_SQL, [self.student.pk, self.student.pk, limit, offset])
+        return [SessionSummary(*row[:8]) for row in rows], rows[0][8] if rows else 0
 
 
 @cache
@@ -296,7 +309,7 @@ class StudentOverview:
     streak: Streak
     current_streak: int
     mastery: list[TopicMastery]  # with topics
-    sessions: list[PracticeSession]  # the latest, with `answered`
+    sessions: list[SessionSummary]  # the latest
     responses: list[Response]  # the latest answers, with their problems
     calendar: list[tuple[dt.date, str]]  # the last 35 local days: practised / freeze / none
 

@@ -33,12 +33,16 @@ from apps.students.models import Student
 
 RESULTS = ["correct", "incorrect", "not_simplified", "unparseable"]
 MAX_ID = 2**63 - 1
-_DATETIME = serializers.DateTimeField()
 _DATE = serializers.DateField()
 
 
 def _datetime(value: dt.datetime | None) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
+    """As DRF's DateTimeField writes an aware datetime (ISO 8601 in the current time zone,
+    "Z" for UTC), without its per-call lookups."""
+    if value is None:
+        return None
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _date(value: dt.date | None) -> str | None:

@@ -73,7 +73,11 @@ class StudentToken(models.Model):
     """A bearer token a student's client uses; only its SHA-256 is stored."""
 
     student = models.ForeignKey(
-        Student, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("student")
+        Student,
+        on_delete=models.CASCADE,
+        related_name="tokens",
+        verbose_name=_("student"),
+        db_index=False,  # idx_tokens_student_created starts with it
     )
     key_hash = models.CharField(_("key hash"), max_length=64)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TypeVar
 
 from django.db import IntegrityError, transaction
@@ -55,9 +56,16 @@ def usable_key(item: SessionItem) -> AnswerKey:
     """The problem's answer key; `UnusableKey` if it cannot be used (written past the content
     rules, e.g. by raw SQL before they held)."""
     key = item.key
-    if key_problems(key):
+    if not _usable(key):
         raise UnusableKey(item.problem_id)
     return key
+
+
+@lru_cache(maxsize=8192)
+def _usable(key: AnswerKey) -> bool:
+    """Whether a key passes the content rules: a pure function of the key (checking it costs
+    more than the rest of an answer's Python), so each distinct key is checked once."""
+    return not key_problems(key)
 
 
 def not_found() -> NotFound:

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.content.cache import problem_contents
+from apps.content.cache import PoolEntry, problem_contents, selection_pool
 from apps.core import sql
 from apps.core.errors import Conflict
 from apps.practice.clock import local_date
@@ -125,33 +125,24 @@ def _insert_session(session: PracticeSession, problem_ids: list[int]) -> None:
     session._state.adding = False
 
 
-@dataclass(frozen=True)
-class _PoolEntry:
-    topic_id: int
-    rating: float
-    version: int
-
-
 def _selection_inputs(
     student: Student, now: dt.datetime
-) -> tuple[dict[int, _PoolEntry], dict[int, dt.date], dict[int, TopicStanding]]:
-    """What the choice needs, in three indexed reads: the usable problems of the grade, the
-    problems seen within the look-back window, and the student's mastery per topic."""
+) -> tuple[dict[int, PoolEntry], dict[int, dt.date], dict[int, TopicStanding]]:
+    """What the choice needs: the usable problems of the grade (`selection_pool`, read at most
+    every PRACTICE_POOL_SECONDS by this process), then two indexed reads: the problems seen
+    within the look-back window and the student's mastery per topic."""
+    assert student.grade is not None  # noqa: S101 - checked by session_start
     pool = {
-        pid: _PoolEntry(topic_id, rating, version)
-        for pid, topic_id, rating, version in sql.fetch_all(
-            "SELECT p.id, p.topic_id, p.rating, p.version FROM problems p "
-            "JOIN topics t ON t.id = p.topic_id "
-            "WHERE t.grade = %s AND p.is_active = %s AND p.unusable_since IS NULL",
-            [student.grade, True],
-        )
+        entry.id: entry for entry in selection_pool(student.grade, settings.PRACTICE_POOL_SECONDS)
     }
     since = now - dt.timedelta(days=settings.PRACTICE_RECENT_DAYS)
     last_seen: dict[int, dt.date] = {}
+    # A session is created as it starts (created_at = started_at), so the (student, created_at)
+    # index finds the window's sessions without reading the rest of a long history.
     for pid, started_at in sql.fetch_all(
         "SELECT sp.problem_id, s.started_at FROM sessions s "
         "JOIN session_problems sp ON sp.session_id = s.id "
-        "WHERE s.student_id = %s AND s.started_at >= %s",
+        "WHERE s.student_id = %s AND s.created_at >= %s",
         [student.pk, since],
     ):
         day = local_date(student, started_at)
@@ -175,7 +166,7 @@ def _selection_inputs(
 def _choose(
     student: Student,
     now: dt.datetime,
-    pool: dict[int, _PoolEntry],
+    pool: dict[int, PoolEntry],
     last_seen: dict[int, dt.date],
     topics: dict[int, TopicStanding],
     rng: random.Random,
