@@ -190,7 +190,11 @@ class Command(BaseCommand):
         if apt is None or os.geteuid() != 0:
             raise CommandError("wrk is missing: install it (Debian: apt-get install wrk)")
         self.stderr.write("installing wrk (apt-get install wrk)")
-        subprocess.run([apt, "install", "-y", "-q", "wrk"], check=True, capture_output=True)  # noqa: S603
+        install = [apt, "install", "-y", "-q", "wrk"]
+        if subprocess.run(install, check=False, capture_output=True).returncode != 0:  # noqa: S603
+            # A fresh machine may have no package lists yet.
+            subprocess.run([apt, "update", "-qq"], check=True, capture_output=True)  # noqa: S603
+            subprocess.run(install, check=True, capture_output=True)  # noqa: S603
         found = shutil.which("wrk")
         if found is None:
             raise CommandError("apt-get installed no wrk")
