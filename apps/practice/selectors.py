@@ -223,7 +223,7 @@ _HISTORY_SQL = (
 class SessionSummary:
     """A line of a student's history: what the history and the student page show."""
 
-    pk: int
+    id: int
     status: str
     started_at: dt.datetime
     expires_at: dt.datetime
@@ -231,6 +231,10 @@ class SessionSummary:
     problems_correct: int
     total_time_seconds: int
     answered: int
+
+    @property
+    def pk(self) -> int:
+        return self.id
 
     def status_at(self, now: dt.datetime) -> str:
         return session_status(self.status, self.expires_at, now)

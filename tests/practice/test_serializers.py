@@ -82,6 +82,10 @@ def test_hand_written_representations_equal_drfs_generic_one(language):
     for option in options:
         _same(OptionOut(context=context), option)
 
+    history, total = selectors.SessionHistory(student).window(0, 20)
+    assert total == len(history) == 1
+    for line in history:
+        _same(SessionSummaryOut(context=context), line)
     streak, milestones = selectors.streak_for(student=student)
     streak_context = context_for(
         student, today=services.local_date(student, timezone.now()), milestones=milestones
