@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from apps.content.checker import AnswerKey, Option
+from apps.content.models import Problem
 from apps.content.spreadsheet import split_alternatives
 from apps.core import sql
 
@@ -51,11 +52,6 @@ class ProblemContent:
     @property
     def pk(self) -> int:
         return self.id
-
-    @property
-    def complete_hints(self) -> int:
-        """Hints written in both languages (what a student can be given)."""
-        return sum(1 for hint in self.hints if hint.text_en and hint.text_bn)
 
 
 _entries: dict[int, ProblemContent] = {}
@@ -104,12 +100,6 @@ class PoolEntry:
 
 _pools: dict[int, tuple[float, list[PoolEntry]]] = {}
 
-_POOL_SQL = (
-    "SELECT p.id, p.topic_id, p.rating, p.version FROM problems p "
-    "JOIN topics t ON t.id = p.topic_id "
-    "WHERE t.grade = %s AND p.is_active = %s AND p.unusable_since IS NULL ORDER BY p.id"
-)
-
 
 def selection_pool(grade: int, max_age: float) -> list[PoolEntry]:
     """The problems of a grade that sessions may be given (active, not flagged unusable),
@@ -120,7 +110,8 @@ def selection_pool(grade: int, max_age: float) -> list[PoolEntry]:
     cached = _pools.get(grade)
     if cached is not None and now - cached[0] < max_age:
         return cached[1]
-    entries = [PoolEntry(*row) for row in sql.fetch_all(_POOL_SQL, [grade, True])]
+    usable = Problem.objects.usable().filter(topic__grade=grade).order_by("id")
+    entries = [PoolEntry(*row) for row in usable.values_list("id", "topic_id", "rating", "version")]
     _pools[grade] = (now, entries)
     return entries
 
@@ -157,7 +148,7 @@ def answer_key(
 
 
 def _load(ids: list[int]) -> dict[int, ProblemContent]:
-    marks = ", ".join(["%s"] * len(ids))
+    marks = sql.placeholders(len(ids))
     options: dict[int, list[OptionContent]] = {}
     for problem_id, label, text_en, text_bn in sql.fetch_all(
         "SELECT problem_id, label, text_en, text_bn FROM problem_options "  # noqa: S608

@@ -63,12 +63,6 @@ def execute(sql: str, params: Sequence[Any] = ()) -> int:
         return int(cursor.rowcount)
 
 
-def for_update() -> str:
-    """` FOR UPDATE` where the database has row locks (SQLite locks the whole database on the
-    first write of a transaction instead)."""
-    return " FOR UPDATE" if connection.features.has_select_for_update else ""
-
-
 @cache
 def columns(model: Any, alias: str) -> tuple[str, list[str]]:
     """`alias.col1, alias.col2, …` for every concrete field of `model`, and their attnames
@@ -112,10 +106,6 @@ def update_statement(instance: Any, names: Sequence[str]) -> Statement:
         f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608 - names from the model
         [*values, instance.pk],
     )
-
-
-def update_fields(instance: Any, names: Sequence[str]) -> int:
-    return execute(*update_statement(instance, names))
 
 
 def insert_statement(instance: Any) -> Statement:

@@ -153,8 +153,7 @@ def _answer(
         return AnswerOutcome(session, item.problem, key, check, False, answered, answer)
 
     is_correct = check.verdict is Verdict.CORRECT
-    writes: list[sql.Statement] = []
-    writes.append(
+    writes: list[sql.Statement] = [
         (
             "INSERT INTO responses (session_id, problem_id, problem_version, student_answer, "
             "is_correct, time_spent_seconds, hints_used, confidence, evaluated_at) "
@@ -171,7 +170,7 @@ def _answer(
                 now,
             ],
         )
-    )
+    ]
     item.result, item.student_answer = is_correct, answer
     answered += 1
     record = session.session
