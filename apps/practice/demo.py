@@ -210,11 +210,11 @@ def _seed_batch(
                 yield (session.pk, pid, position)
 
     def response_rows() -> Iterable[tuple[Any, ...]]:
-        for session, (_, plan) in zip(sessions, plans, strict=True):
+        for session, (student, plan) in zip(sessions, plans, strict=True):
             for (pid, _), ok, hints in zip(plan.chosen, plan.correct, plan.hints, strict=True):
                 yield (
                     session.pk, pid, 1, "42", ok, rng.randint(10, 300), hints, "medium",
-                    session.completed_at,
+                    student.language, session.completed_at,
                 )  # fmt: skip
 
     copy_rows("session_problems", ["session_id", "problem_id", "position"], session_problem_rows())
@@ -222,7 +222,7 @@ def _seed_batch(
         "responses",
         [
             "session_id", "problem_id", "problem_version", "student_answer", "is_correct",
-            "time_spent_seconds", "hints_used", "confidence", "evaluated_at",
+            "time_spent_seconds", "hints_used", "confidence", "language", "evaluated_at",
         ],
         response_rows(),
     )  # fmt: skip

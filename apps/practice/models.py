@@ -172,6 +172,14 @@ class Response(models.Model):
     confidence = models.CharField(
         _("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.MEDIUM
     )
+    # The language the student saw the problem in (item statistics compare the two).
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=Student.Language.choices,
+        default=Student.Language.BENGALI,
+        db_default=Student.Language.BENGALI,
+    )
     evaluated_at = models.DateTimeField(_("answered at"), default=timezone.now)
 
     class Meta:
@@ -197,6 +205,10 @@ class Response(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(problem_version__gte=1), name="ck_responses_problem_version_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=Student.Language.values),
+                name="ck_responses_language_valid",
             ),
         ]
         indexes = [models.Index(fields=["problem"], name="idx_responses_problem")]

@@ -59,7 +59,7 @@ for the translation catalogue), ``cleaning``, ``units``, ``numbers``, ``keys``, 
 
 from __future__ import annotations
 
-from .check import CheckResult, Verdict, check_answer
+from .check import CheckResult, Verdict, answer_form, check_answer
 from .cleaning import MAX_ANSWER_LENGTH, normalise_text
 from .display import display_answer
 from .keys import (
@@ -90,6 +90,7 @@ __all__ = [
     "Message",
     "Option",
     "Verdict",
+    "answer_form",
     "check_answer",
     "display_answer",
     "key_errors",

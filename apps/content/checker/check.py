@@ -11,6 +11,7 @@ from typing import Final
 
 from .cleaning import MAX_ANSWER_LENGTH, TO_ASCII_DIGITS, TRAILING_STOPS, clean, normalise_text
 from .keys import (
+    LATIN_LETTERS,
     AnswerKey,
     AnswerType,
     InvalidKeyError,
@@ -23,10 +24,19 @@ from .keys import (
     key_tolerance,
     letter_index,
     option_values,
+    ordered_options,
     text_targets,
 )
 from .messages import Message, Reason, choice_message, student_message
-from .numbers import Form, Number, parse_number, read_number, terminates
+from .numbers import (
+    Form,
+    Number,
+    format_fraction,
+    format_number,
+    parse_number,
+    read_number,
+    terminates,
+)
 from .units import strip_answer_prefix
 
 
@@ -216,3 +226,49 @@ def check_answer(key: AnswerKey, given: str) -> CheckResult:
     if answer_type is None or field_type_errors(key):
         raise _invalid(key)
     return _CHECKERS[answer_type](key, given)
+
+
+def _form_of_number(given: str, *, fraction: bool) -> str | None:
+    number = read_number(given, typed=True)
+    if isinstance(number, Reason):
+        return None
+    value = number.value
+    written = format_fraction(value, mixed=False) if fraction else format_number(value)
+    return f"{written}%" if number.percent else written
+
+
+def _form_of_choice(key: AnswerKey, given: str) -> str | None:
+    options = ordered_options(key)
+    body = clean(given)
+    if options is None or isinstance(body, Reason):
+        return None
+    chosen = _choose(options, body, given)
+    return None if chosen is None else LATIN_LETTERS[chosen]
+
+
+def _form_of_text(key: AnswerKey, given: str) -> str | None:
+    if not isinstance(given, str) or len(given) > MAX_ANSWER_LENGTH:
+        return None
+    return normalise_text(given) or None
+
+
+_FORMS: Final[dict[AnswerType, Callable[[AnswerKey, str], str | None]]] = {
+    AnswerType.NUMERIC: lambda key, given: _form_of_number(given, fraction=False),
+    AnswerType.FRACTION: lambda key, given: _form_of_number(given, fraction=True),
+    AnswerType.MULTIPLE_CHOICE: _form_of_choice,
+    AnswerType.TEXT: _form_of_text,
+}
+
+
+def answer_form(key: AnswerKey, given: str) -> str | None:
+    """What the checker compares when it reads ``given`` for ``key``, as one string; None when
+    it cannot read it. Two answers with the same form are the same answer to the checker:
+    "১২", "12" and "12.0" are all "12"; for a fraction key "2/4", "0.5" and "১/২" are all
+    "1/2" (the value, not its spelling); "খ", "(b)" and the text of option B are "B"; text is
+    `normalise_text`ed.
+
+    Used to group wrong answers (item statistics) and to match authored feedback."""
+    answer_type = answer_type_of(key)
+    if answer_type is None:
+        return None
+    return _FORMS[answer_type](key, given)

@@ -156,8 +156,8 @@ def _answer(
     writes: list[sql.Statement] = [
         (
             "INSERT INTO responses (session_id, problem_id, problem_version, student_answer, "
-            "is_correct, time_spent_seconds, hints_used, confidence, evaluated_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "is_correct, time_spent_seconds, hints_used, confidence, language, evaluated_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [
                 session.pk,
                 problem_id,
@@ -167,6 +167,7 @@ def _answer(
                 time_spent_seconds,
                 item.hints_used,
                 confidence,
+                student.language,
                 now,
             ],
         )
