@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from apps.content.checker import format_number, parse_number
 from apps.content.models import Problem
 from apps.practice import mastery as mastery_rules
 from apps.practice import streaks as streak_rules
@@ -99,6 +100,33 @@ def library_by_grade() -> dict[int, list[tuple[int, int]]]:
     return by_grade
 
 
+def library_answers() -> dict[int, tuple[str, str]]:
+    """problem id -> (answer type, answer) of the usable library."""
+    return {
+        pid: (answer_type, answer)
+        for pid, answer_type, answer in Problem.objects.usable().values_list(
+            "id", "answer_type", "answer"
+        )
+    }
+
+
+def demo_answer(rng: random.Random, key: tuple[str, str], correct: bool) -> str:
+    """What a demo student typed: the key when right; when wrong, one of a few plausible slips,
+    the first much commoner than the others (as real wrong answers cluster)."""
+    answer_type, answer = key
+    if correct:
+        return answer
+    slip = min(3, int(rng.expovariate(1.2)))
+    if answer_type == "multiple_choice":
+        others = [label for label in "ABCD" if label != answer]
+        return others[slip % len(others)]
+    number = parse_number(answer)
+    if number is None:
+        return ("?", "জানি না", "don't know", "0")[slip]
+    slips = (number + 1, number * 2, number - 1, number * 10)
+    return format_number(slips[slip])
+
+
 def seed_demo(
     *,
     students: int,
@@ -110,6 +138,7 @@ def seed_demo(
 ) -> SeedCounts:
     """Create `students` demo students with `days` days of history each (see the module)."""
     by_grade = library_by_grade()
+    answers = library_answers()
     if not any(len(items) >= PROBLEMS_PER_SESSION for items in by_grade.values()):
         raise ValueError("the library has no grade with 5 usable problems: run bootstrap first")
     rng = random.Random(seed)  # noqa: S311 - demo data
@@ -119,7 +148,7 @@ def seed_demo(
     for offset in range(0, students, batch):
         size = min(batch, students - offset)
         with transaction.atomic():
-            counts = _seed_batch(rng, first_id + offset, size, days, active_rate, by_grade)
+            counts = _seed_batch(rng, first_id + offset, size, days, active_rate, by_grade, answers)
         totals.students += counts.students
         totals.sessions += counts.sessions
         totals.responses += counts.responses
@@ -135,6 +164,7 @@ def _seed_batch(
     days: int,
     active_rate: float,
     by_grade: dict[int, list[tuple[int, int]]],
+    answers: dict[int, tuple[str, str]],
 ) -> SeedCounts:
     now = timezone.now()
     grades = sorted(g for g, items in by_grade.items() if len(items) >= PROBLEMS_PER_SESSION)
@@ -213,8 +243,9 @@ def _seed_batch(
         for session, (student, plan) in zip(sessions, plans, strict=True):
             for (pid, _), ok, hints in zip(plan.chosen, plan.correct, plan.hints, strict=True):
                 yield (
-                    session.pk, pid, 1, "42", ok, rng.randint(10, 300), hints, "medium",
-                    student.language, session.completed_at,
+                    session.pk, pid, 1, demo_answer(rng, answers[pid], ok), ok,
+                    rng.randint(10, 300), hints, "medium", student.language,
+                    session.completed_at,
                 )  # fmt: skip
 
     copy_rows("session_problems", ["session_id", "problem_id", "position"], session_problem_rows())

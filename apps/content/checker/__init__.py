@@ -73,7 +73,7 @@ from .keys import (
     Option,
 )
 from .messages import Message
-from .numbers import parse_number
+from .numbers import format_number, parse_number
 from .validate import KeyProblem, key_errors, key_problems
 
 __all__ = [
@@ -93,6 +93,7 @@ __all__ = [
     "answer_form",
     "check_answer",
     "display_answer",
+    "format_number",
     "key_errors",
     "key_problems",
     "normalise_text",
