@@ -1,4 +1,5 @@
-"""What students are shown of a problem, kept in each process, keyed by the problem's version.
+"""What students are shown of a problem (the authored feedback for wrong answers included),
+kept in each process, keyed by the problem's version.
 
 The library changes rarely and every change a student could see bumps `Problem.version`
 (services.problem_save and the other write paths), so a copy read once serves until the
@@ -36,6 +37,16 @@ class HintContent:
 
 
 @dataclass(frozen=True)
+class FeedbackContent:
+    """Authored feedback for the wrong answers whose checker form is `form`."""
+
+    id: int
+    form: str
+    message_en: str
+    message_bn: str
+
+
+@dataclass(frozen=True)
 class ProblemContent:
     id: int
     version: int
@@ -48,10 +59,18 @@ class ProblemContent:
     estimated_time_minutes: int
     options: tuple[OptionContent, ...]
     hints: tuple[HintContent, ...]
+    feedback: tuple[FeedbackContent, ...] = ()
 
     @property
     def pk(self) -> int:
         return self.id
+
+    def feedback_for(self, form: str | None) -> FeedbackContent | None:
+        """The feedback for a wrong answer the checker reads as `form` (`answer_form`)."""
+        return next((f for f in self.feedback if f.form == form), None) if form else None
+
+    def feedback_by_id(self, feedback_id: int | None) -> FeedbackContent | None:
+        return next((f for f in self.feedback if f.id == feedback_id), None)
 
 
 _entries: dict[int, ProblemContent] = {}
@@ -150,12 +169,22 @@ def answer_key(
 def _load(ids: list[int]) -> dict[int, ProblemContent]:
     marks = sql.placeholders(len(ids))
     options: dict[int, list[OptionContent]] = {}
-    for problem_id, label, text_en, text_bn in sql.fetch_all(
-        "SELECT problem_id, label, text_en, text_bn FROM problem_options "  # noqa: S608
-        f"WHERE problem_id IN ({marks}) ORDER BY problem_id, label",
-        ids,
+    feedback: dict[int, list[FeedbackContent]] = {}
+    # Options and feedback in one statement (both are a problem's labelled texts), so that
+    # loading content stays three statements however many problems.
+    for kind, problem_id, label, text_en, text_bn, row_id in sql.fetch_all(
+        "SELECT 0, problem_id, label, text_en, text_bn, id FROM problem_options "  # noqa: S608
+        f"WHERE problem_id IN ({marks}) UNION ALL "
+        "SELECT 1, problem_id, form, message_en, message_bn, id FROM answer_feedback "
+        f"WHERE problem_id IN ({marks}) ORDER BY 1, 2, 3",
+        ids + ids,
     ):
-        options.setdefault(problem_id, []).append(OptionContent(label, text_en, text_bn))
+        if kind == 0:
+            options.setdefault(problem_id, []).append(OptionContent(label, text_en, text_bn))
+        else:
+            feedback.setdefault(problem_id, []).append(
+                FeedbackContent(row_id, label, text_en, text_bn)
+            )
     hints: dict[int, list[HintContent]] = {}
     for problem_id, level, text_en, text_bn in sql.fetch_all(
         "SELECT problem_id, level, text_en, text_bn FROM hints "  # noqa: S608
@@ -176,6 +205,7 @@ def _load(ids: list[int]) -> dict[int, ProblemContent]:
             estimated_time_minutes=row[8],
             options=tuple(options.get(row[0], ())),
             hints=tuple(hints.get(row[0], ())),
+            feedback=tuple(feedback.get(row[0], ())),
         )
         for row in sql.fetch_all(
             "SELECT id, version, topic_id, answer_type, question_en, question_bn, "  # noqa: S608

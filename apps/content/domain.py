@@ -14,6 +14,9 @@ HINT_LEVELS: Final = (1, 2, 3)
 DIFFICULTIES: Final = (1, 2, 3)
 ANSWER_TYPES: Final = tuple(kind.value for kind in AnswerType)
 OPTION_LABELS: Final = tuple(LATIN_LETTERS)
+# Authored feedback for particular wrong answers: up to four per problem, each a row of the
+# problem's form and a group of columns of its spreadsheet row, like options and hints.
+FEEDBACK_POSITIONS: Final = (1, 2, 3, 4)
 MIN_ESTIMATED_MINUTES, MAX_ESTIMATED_MINUTES = 1, 120
 DEFAULT_ESTIMATED_MINUTES: Final = 5
 
@@ -21,6 +24,7 @@ __all__ = [
     "ANSWER_TYPES",
     "DEFAULT_ESTIMATED_MINUTES",
     "DIFFICULTIES",
+    "FEEDBACK_POSITIONS",
     "HINT_LEVELS",
     "MAX_ESTIMATED_MINUTES",
     "MAX_OPTIONS",

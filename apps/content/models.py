@@ -295,6 +295,56 @@ class Hint(TimeStampedModel):
         return f"{self.problem_id} hint {self.level}"
 
 
+class AnswerFeedback(TimeStampedModel):
+    """What a student who gives one particular wrong answer is told after the result ("You
+    added the numbers; the question asks for the product."), in both languages.
+
+    `answer` is kept as the author typed it; `form` is what the checker compares
+    (`checker.answer_form`: "১০", "10" and "10.0" are all "10"), so a student's answer matches
+    when its form is the same, and one problem has one entry per form. Written only with its
+    problem, through `apps.content.services.problem_save` (validated against the answer key,
+    versioned, kept in the problem's history)."""
+
+    problem = models.ForeignKey(
+        Problem,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        verbose_name=_("problem"),
+        db_index=False,  # uq_answer_feedback_problem_form starts with it
+    )
+    position = models.SmallIntegerField(_("position"))  # the order authors see them in
+    answer = models.CharField(_("wrong answer"), max_length=200)
+    form = models.CharField(_("answer as the checker reads it"), max_length=500)
+    message_en = models.TextField(_("feedback (English)"))
+    message_bn = models.TextField(_("feedback (Bengali)"))
+
+    class Meta:
+        db_table = "answer_feedback"
+        ordering = ["problem_id", "position"]
+        verbose_name = _("feedback for a wrong answer")
+        verbose_name_plural = _("feedback for wrong answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem", "form"], name="uq_answer_feedback_problem_form"
+            ),
+            models.CheckConstraint(
+                condition=~Q(message_en="") & ~Q(message_bn=""),
+                name="ck_answer_feedback_messages_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=~Q(answer="") & ~Q(form=""),
+                name="ck_answer_feedback_answer_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__in=list(domain.FEEDBACK_POSITIONS)),
+                name="ck_answer_feedback_position_1_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} feedback for {self.answer}"
+
+
 class Route(models.TextChoices):
     """How a change reached the library."""
 

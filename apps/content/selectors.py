@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from apps.content.checker import AnswerKey, Option
 from apps.content.domain import HINT_LEVELS
-from apps.content.models import Hint, Problem, ProblemOption
+from apps.content.models import AnswerFeedback, Hint, Problem, ProblemOption
 from apps.content.spreadsheet import split_alternatives
 
 
@@ -38,10 +38,11 @@ def problems_with_complete_hints() -> QuerySet[Hint, int]:
 
 
 def with_rows_loaded(problems: QuerySet[Problem]) -> QuerySet[Problem]:
-    """What `spreadsheet.problem_values` reads, in three queries however many problems."""
+    """What `spreadsheet.problem_values` reads, in four queries however many problems."""
     return problems.select_related("topic").prefetch_related(
         Prefetch("options", queryset=ProblemOption.objects.order_by("label")),
         Prefetch("hints", queryset=Hint.objects.order_by("level")),
+        Prefetch("feedback", queryset=AnswerFeedback.objects.order_by("position")),
     )
 
 

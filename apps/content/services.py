@@ -29,11 +29,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.content import cache
-from apps.content.domain import HINT_LEVELS, seed_rating
-from apps.content.models import Hint, Problem, ProblemOption, ProblemVersion, Route, Topic
-from apps.content.selectors import problems_for_rows
+from apps.content.domain import FEEDBACK_POSITIONS, HINT_LEVELS, seed_rating
+from apps.content.models import (
+    AnswerFeedback,
+    Hint,
+    Problem,
+    ProblemOption,
+    ProblemVersion,
+    Route,
+    Topic,
+)
+from apps.content.selectors import problems_for_rows, with_rows_loaded
 from apps.content.spreadsheet import (
     COLUMNS,
+    FEEDBACK_COLUMNS,
     HINT_COLUMNS,
     Limits,
     ProblemRow,
@@ -259,8 +268,8 @@ def problems_apply(
 
 
 def _write_children(writes: Iterable[Change], now: dt.datetime) -> None:
-    """Make each written problem's options and hints exactly what its row says (a hint the
-    row keeps from the stored problem, AI-written or not, is left as it is)."""
+    """Make each written problem's options, hints and feedback exactly what its row says (a
+    hint the row keeps from the stored problem, AI-written or not, is left as it is)."""
     writes = list(writes)
     by_code = {c.row.code: c for c in writes}
     problems = {p.code: p for p in Problem.objects.filter(code__in=by_code)}
@@ -300,6 +309,52 @@ def _write_children(writes: Iterable[Change], now: dt.datetime) -> None:
         changed_hints,
         ["text_en", "text_bn", "is_ai_generated", "reviewed_at", "reviewed_by", "updated_at"],
         batch_size=2000,
+    )
+    _write_feedback(by_code, problems, now)
+
+
+def _write_feedback(
+    by_code: Mapping[str, Change], problems: Mapping[str, Problem], now: dt.datetime
+) -> None:
+    """Feedback entries are matched by the answer's form: an entry for the same answer keeps
+    its row (and so the responses that record it), changed in place; entries for answers the
+    row no longer has are deleted (those responses keep their answer, the record becomes
+    empty)."""
+    stored: dict[tuple[int, str], AnswerFeedback] = {
+        (entry.problem_id, entry.form): entry
+        for entry in AnswerFeedback.objects.filter(problem_id__in=[p.pk for p in problems.values()])
+    }
+    wanted: set[tuple[int, str]] = set()
+    new, changed = [], []
+    for code, change in by_code.items():
+        problem = problems[code]
+        for position, item in enumerate(change.row.feedback, start=FEEDBACK_POSITIONS[0]):
+            wanted.add((problem.pk, item.form))
+            values = (position, item.answer, item.message_en, item.message_bn)
+            entry = stored.get((problem.pk, item.form))
+            if entry is None:
+                new.append(
+                    AnswerFeedback(
+                        problem=problem,
+                        position=position,
+                        answer=item.answer,
+                        form=item.form,
+                        message_en=item.message_en,
+                        message_bn=item.message_bn,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+            elif (entry.position, entry.answer, entry.message_en, entry.message_bn) != values:
+                entry.position, entry.answer, entry.message_en, entry.message_bn = values
+                entry.updated_at = now
+                changed.append(entry)
+    gone = [entry.pk for where, entry in stored.items() if where not in wanted]
+    if gone:
+        AnswerFeedback.objects.filter(pk__in=gone).delete()
+    AnswerFeedback.objects.bulk_create(new, batch_size=2000)
+    AnswerFeedback.objects.bulk_update(
+        changed, ["position", "answer", "message_en", "message_bn", "updated_at"], batch_size=2000
     )
 
 
@@ -342,9 +397,10 @@ def problem_save(
 
 
 def problem_restore(*, problem: Problem, version: int, user: User = None) -> Problem:
-    """Make an earlier version current again; the restore is itself a new version."""
+    """Make an earlier version current again; the restore is itself a new version. A version
+    kept before feedback existed had none, and restoring it removes the current feedback."""
     old = ProblemVersion.objects.get(problem=problem, version=version)
-    rows = [{**old.data, "code": problem.code}]
+    rows = [{**dict.fromkeys(FEEDBACK_COLUMNS, ""), **old.data, "code": problem.code}]
     result = problems_save(rows, route=Route.RESTORE, user=user, restored_from=version)
     return result.problems[0] if result.problems else problem
 
@@ -358,7 +414,7 @@ def problem_fill_hints(
         problem = (
             Problem.objects.select_for_update()
             .select_related("topic")
-            .prefetch_related("options", "hints")
+            .prefetch_related("options", "hints", "feedback")
             .get(pk=problem_id)
         )
         existing = {h.level: h for h in problem.hints.all()}
@@ -381,6 +437,49 @@ def problem_fill_hints(
     return True
 
 
+# The add-feedback form's fields, by the columns of the entry it adds.
+FEEDBACK_FIELDS = ("answer", "message_en", "message_bn")
+
+
+def problem_feedback_add(
+    *, problem_id: int, answer: str, message_en: str, message_bn: str, user: User = None
+) -> Problem:
+    """Add feedback for one wrong answer after the problem's others: a new version (route
+    admin), validated with the whole problem. `ProblemInvalid` names the entry's own problems
+    by `FEEDBACK_FIELDS` (an answer that is right, unreadable or already has feedback; a
+    missing message; no room left), any other problem of the stored problem by its column."""
+    if not answer.strip():
+        raise ProblemInvalid({"answer": [_("Give the wrong answer this feedback is for.")]})
+    with transaction.atomic():
+        problem = with_rows_loaded(Problem.objects.select_for_update(of=("self",))).get(
+            pk=problem_id
+        )
+        row = problem_values(problem)
+        used = sum(1 for n in FEEDBACK_POSITIONS if row[f"feedback_{n}_answer"])
+        if used == len(FEEDBACK_POSITIONS):
+            raise ProblemInvalid(
+                {
+                    "answer": [
+                        _(
+                            "This problem already has feedback for %(count)s wrong answers, "
+                            "the most it can have; remove one on the problem's page first."
+                        )
+                        % {"count": used}
+                    ]
+                }
+            )
+        columns = [f"feedback_{used + 1}_{part}" for part in ("answer", "en", "bn")]
+        row.update(zip(columns, (answer, message_en, message_bn), strict=True))
+        fields = dict(zip(columns, FEEDBACK_FIELDS, strict=True))
+        try:
+            result = problems_save([row], route=Route.ADMIN, user=user)
+        except ProblemInvalid as exc:
+            raise ProblemInvalid(
+                {fields.get(column, column): messages for column, messages in exc.errors.items()}
+            ) from exc
+    return result.problems[0]
+
+
 @transaction.atomic
 def problems_set_active(*, problems: QuerySet[Problem], active: bool, user: User = None) -> int:
     """Activate or retire problems, a new version each. Retiring never deletes anything
@@ -391,7 +490,7 @@ def problems_set_active(*, problems: QuerySet[Problem], active: bool, user: User
         Problem.objects.filter(pk__in=problems.values("pk"))
         .exclude(is_active=active)
         .select_related("topic")
-        .prefetch_related("options", "hints")
+        .prefetch_related("options", "hints", "feedback")
         .select_for_update(of=("self",))
     )
     for problem in targets:

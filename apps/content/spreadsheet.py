@@ -22,18 +22,19 @@ import re
 import time
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from apps.content.checker import AnswerKey, Option, key_problems
+from apps.content.checker import AnswerKey, Option, Verdict, answer_form, check_answer, key_problems
 from apps.content.domain import (
     ANSWER_TYPES,
     DEFAULT_ESTIMATED_MINUTES,
     DIFFICULTIES,
+    FEEDBACK_POSITIONS,
     HINT_LEVELS,
     MAX_ESTIMATED_MINUTES,
     MIN_ESTIMATED_MINUTES,
@@ -63,6 +64,7 @@ COLUMNS: tuple[str, ...] = (
     "explanation_bn",
     "estimated_time_minutes",
     "is_active",
+    *(f"feedback_{n}_{part}" for n in FEEDBACK_POSITIONS for part in ("answer", *LANGS)),
 )
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "code",
@@ -76,16 +78,22 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 )
 OPTION_COLUMNS = tuple(c for c in COLUMNS if c.startswith("option_"))
 HINT_COLUMNS = tuple(c for c in COLUMNS if c.startswith("hint_"))
+FEEDBACK_COLUMNS = tuple(c for c in COLUMNS if c.startswith("feedback_"))
 NUMBER_COLUMNS = ("grade", "difficulty", "estimated_time_minutes")
 
 # Text fields and the lengths the database allows.
-MAX_LENGTHS = {
-    "code": 50,
-    "subtopic": 100,
-    "answer": 500,
-    "answer_bn": 500,
-    "tolerance": 20,
-} | dict.fromkeys(OPTION_COLUMNS, 200)
+MAX_LENGTHS = (
+    {
+        "code": 50,
+        "subtopic": 100,
+        "answer": 500,
+        "answer_bn": 500,
+        "tolerance": 20,
+    }
+    | dict.fromkeys(OPTION_COLUMNS, 200)
+    | {f"feedback_{n}_answer": 200 for n in FEEDBACK_POSITIONS}
+)
+MAX_FORM_LENGTH = 500  # AnswerFeedback.form
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 TRUE_WORDS = {"yes", "y", "true", "1", "হ্যাঁ", "হাঁ"}
 FALSE_WORDS = {"no", "n", "false", "0", "না"}
@@ -142,6 +150,18 @@ class ProblemRow:
     fields: dict[str, Any]  # Problem model fields (the topic as a code, under "topic_code")
     options: list[tuple[str, str, str]]  # (label, en, bn), multiple choice only
     hints: dict[int, tuple[str, str]] = field(default_factory=dict)  # level -> (en, bn)
+    feedback: list[FeedbackRow] = field(default_factory=list)  # in order, positions 1, 2, …
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    """Feedback for one wrong answer: as the author typed it, as the checker reads it
+    (`form`, what a student's answer is matched by), and the message in both languages."""
+
+    answer: str
+    form: str
+    message_en: str
+    message_bn: str
 
 
 class RowErrors(dict[str, list[str]]):
@@ -290,6 +310,7 @@ def parse_row(
     options = _parse_options(values, errors)
     hints = _parse_hints(values, errors)
 
+    key: AnswerKey | None = None
     if not errors.get("answer") and answer_type in ANSWER_TYPES:
         key = AnswerKey(
             answer_type=answer_type,
@@ -303,6 +324,8 @@ def parse_row(
         for problem in key_problems(key):
             column = problem.field if problem.field in COLUMNS else "option_a_en"
             errors.add(column, problem.message.render(_))
+            key = None
+    feedback = _parse_feedback(values, errors, key)
 
     if errors:
         return None, errors
@@ -321,7 +344,10 @@ def parse_row(
     fields.update(difficulty=difficulty, answer_type=answer_type, topic_code=topic)
     values["grade"], values["difficulty"] = str(grade), str(difficulty)
     values["estimated_time_minutes"] = str(fields["estimated_time_minutes"])
-    return ProblemRow(code=code, values=values, fields=fields, options=options, hints=hints), errors
+    row = ProblemRow(
+        code=code, values=values, fields=fields, options=options, hints=hints, feedback=feedback
+    )
+    return row, errors
 
 
 def _parse_options(values: dict[str, str], errors: RowErrors) -> list[tuple[str, str, str]]:
@@ -363,14 +389,108 @@ def _parse_hints(values: dict[str, str], errors: RowErrors) -> dict[int, tuple[s
     return hints
 
 
+def _parse_feedback(
+    values: dict[str, str], errors: RowErrors, key: AnswerKey | None
+) -> list[FeedbackRow]:
+    """The feedback entries in order (an empty group of columns is skipped, and the values are
+    rewritten without the gap, so the row is canonical). Each needs its answer and both
+    messages; the answer must be one the checker reads as wrong — a final wrong answer, the
+    only kind feedback is shown for — and no two entries may be for the same answer. Answers
+    are checked only against a usable key (the key's own problems are reported already)."""
+    entries: list[FeedbackRow] = []
+    seen: dict[str, int] = {}
+    for n in FEEDBACK_POSITIONS:
+        answer, en, bn = (values[f"feedback_{n}_{part}"] for part in ("answer", *LANGS))
+        if not (answer or en or bn):
+            continue
+        for column, text in ((f"feedback_{n}_en", en), (f"feedback_{n}_bn", bn)):
+            if not text:
+                errors.add(
+                    column,
+                    _("Feedback %(number)s needs its message in both languages.") % {"number": n},
+                )
+        column = f"feedback_{n}_answer"
+        if not answer:
+            errors.add(
+                column, _("Feedback %(number)s needs the wrong answer it is for.") % {"number": n}
+            )
+            continue
+        form = _feedback_form(key, answer, errors, column) if key is not None else answer
+        if form is None:
+            continue
+        if form in seen:
+            errors.add(
+                column,
+                _(
+                    "Feedback %(number)s is for the same answer as feedback %(other)s (the "
+                    "checker reads both as “%(form)s”)."
+                )
+                % {"number": n, "other": seen[form], "form": form},
+            )
+            continue
+        seen[form] = n
+        entries.append(FeedbackRow(answer, form, en, bn))
+    values.update(_feedback_cells(entries))
+    return entries
+
+
+def _feedback_cells(entries: Sequence[Any]) -> dict[str, str]:
+    """Feedback entries (anything with `answer`, `message_en`, `message_bn`), in order, as
+    the feedback columns: the first in `feedback_1_*`, and so on; the rest empty."""
+    cells = {}
+    for n in FEEDBACK_POSITIONS:
+        entry = entries[n - 1] if n <= len(entries) else None
+        cells[f"feedback_{n}_answer"] = entry.answer if entry else ""
+        cells[f"feedback_{n}_en"] = entry.message_en if entry else ""
+        cells[f"feedback_{n}_bn"] = entry.message_bn if entry else ""
+    return cells
+
+
+def _feedback_form(key: AnswerKey, answer: str, errors: RowErrors, column: str) -> str | None:
+    """What the checker reads `answer` as, if it is a final wrong answer to `key`."""
+    form = answer_form(key, answer)
+    if form is None:
+        errors.add(
+            column,
+            _("The checker cannot read “%(answer)s” as an answer to this problem.")
+            % {"answer": answer},
+        )
+        return None
+    verdict = check_answer(key, answer).verdict
+    if verdict is Verdict.CORRECT:
+        errors.add(
+            column,
+            _("“%(answer)s” is a correct answer to this problem; feedback is for wrong answers.")
+            % {"answer": answer},
+        )
+        return None
+    if verdict is not Verdict.INCORRECT:
+        errors.add(
+            column,
+            _(
+                "“%(answer)s” is not judged wrong: the student is asked to try again, so this "
+                "feedback would never be shown."
+            )
+            % {"answer": answer},
+        )
+        return None
+    if len(form) > MAX_FORM_LENGTH:
+        errors.add(column, _("Longer than %(limit)s characters.") % {"limit": MAX_FORM_LENGTH})
+        return None
+    return form
+
+
 def problem_values(problem: Any) -> dict[str, str]:
     """A stored problem as a spreadsheet row (canonical text, before formula escaping).
 
-    Expects `topic`, `options` and `hints` to be loaded already (select/prefetch_related).
+    Expects `topic`, `options`, `hints` and `feedback` to be loaded already
+    (`selectors.with_rows_loaded`).
     """
     saved = problem.pk is not None
     options = {o.label: o for o in problem.options.all()} if saved else {}
     hints = {h.level: h for h in problem.hints.all()} if saved else {}
+    # Migration 0004 writes the first history rows with the models of its time (no feedback).
+    feedback = list(problem.feedback.all()) if saved and hasattr(problem, "feedback") else []
     row = {
         "code": problem.code,
         "grade": str(problem.topic.grade) if problem.topic_id else "",
@@ -398,6 +518,7 @@ def problem_values(problem: Any) -> dict[str, str]:
         hint = hints.get(level)
         row[f"hint_{level}_en"] = hint.text_en if hint else ""
         row[f"hint_{level}_bn"] = hint.text_bn if hint else ""
+    row.update(_feedback_cells(sorted(feedback, key=lambda entry: entry.position)))
     return {column: cell_text(row[column]) for column in COLUMNS}
 
 
