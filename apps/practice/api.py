@@ -115,7 +115,10 @@ class SessionAnswerView(StudentAPIView):
         },
         tags=["sessions"],
         description="Answer one problem. correct/incorrect are final; an identical retry "
-        "returns the same result. unparseable/not_simplified are not attempts.",
+        "returns the same result (and the same feedback). unparseable/not_simplified are not "
+        "attempts. A final wrong answer the content team wrote feedback for (compared as the "
+        "checker reads it: ১২, 12 and 12.0 are one answer) carries that feedback in "
+        "`feedback`, in the student's language.",
     )
     def post(self, request: Request, session_id: int) -> Response:
         student = request_student(request)

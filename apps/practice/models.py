@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.content.domain import HINT_LEVELS
-from apps.content.models import Problem, Topic
+from apps.content.models import AnswerFeedback, Problem, Topic
 from apps.core.models import TimeStampedModel
 from apps.practice import mastery as mastery_rules
 from apps.practice import streaks as streak_rules
@@ -181,6 +181,17 @@ class Response(models.Model):
         db_default=Student.Language.BENGALI,
     )
     evaluated_at = models.DateTimeField(_("answered at"), default=timezone.now)
+    # The authored feedback the student was shown with this (wrong) answer; emptied if the
+    # content team removes that feedback later (the answer itself is kept).
+    feedback = models.ForeignKey(
+        AnswerFeedback,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("feedback shown"),
+        db_index=False,  # idx_responses_feedback, partial: most answers have none
+    )
 
     class Meta:
         db_table = "responses"
@@ -210,8 +221,21 @@ class Response(models.Model):
                 condition=Q(language__in=Student.Language.values),
                 name="ck_responses_language_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(feedback__isnull=True) | Q(is_correct=False),
+                name="ck_responses_feedback_only_when_wrong",
+            ),
         ]
-        indexes = [models.Index(fields=["problem"], name="idx_responses_problem")]
+        indexes = [
+            models.Index(fields=["problem"], name="idx_responses_problem"),
+            # What removing feedback empties (and the foreign key's check) finds by it; only
+            # the few answers that were shown feedback are in it, so answering stays cheap.
+            models.Index(
+                fields=["feedback"],
+                condition=Q(feedback__isnull=False),
+                name="idx_responses_feedback",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"response {self.pk} ({'correct' if self.is_correct else 'incorrect'})"

@@ -38,6 +38,7 @@ class SessionItem:
     hints_used: int
     result: bool | None  # the final answer's correctness; None while unanswered
     student_answer: str | None
+    feedback_id: int | None = None  # the authored feedback the final answer was shown
     # What answering reads (session_state fills them; a new session's items do not need them):
     rating: float = 0.0
     rated_answers: int = 0
@@ -98,7 +99,7 @@ def _state_sql(where: str, with_mastery: bool) -> str:
     parts = [
         f"SELECT {session_columns}, sp.problem_id, sp.position, p.version, p.rating, "  # noqa: S608 - model column names
         "p.rated_answers, p.answer_type, p.answer, p.answer_bn, p.accepted_answers, p.tolerance, "
-        "p.simplest_form, r.is_correct, r.student_answer, "
+        "p.simplest_form, r.is_correct, r.student_answer, r.feedback_id, "
         "(SELECT COUNT(*) FROM hint_views hv "
         "WHERE hv.session_id = s.id AND hv.problem_id = sp.problem_id)",
         f", {mastery_columns}" if with_mastery else "",
@@ -178,11 +179,12 @@ def session_state(
             simplest,
             is_correct,
             student_answer,
+            feedback_id,
             hints_used,
-        ) = row[width : width + 14]
+        ) = row[width : width + 15]
         mastery = None
-        if with_mastery and row[width + 14] is not None:
-            mastery = TopicMastery.from_db("default", mastery_fields, row[width + 14 :])
+        if with_mastery and row[width + 15] is not None:
+            mastery = TopicMastery.from_db("default", mastery_fields, row[width + 15 :])
         session.items.append(
             SessionItem(
                 problem_id=problem_id,
@@ -191,6 +193,7 @@ def session_state(
                 hints_used=hints_used,
                 result=None if is_correct is None else bool(is_correct),
                 student_answer=student_answer,
+                feedback_id=feedback_id,
                 rating=rating,
                 rated_answers=rated_answers,
                 key_columns=(answer_type, answer, answer_bn, accepted, tolerance, bool(simplest)),

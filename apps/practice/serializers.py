@@ -238,6 +238,12 @@ class AnswerOut(serializers.Serializer):
 
     result = serializers.ChoiceField(choices=RESULTS, source="check.verdict.value")
     message = serializers.SerializerMethodField(help_text="For the student, in their language")
+    feedback = serializers.SerializerMethodField(
+        help_text="What the content team wrote for this particular wrong answer (e.g. the sum "
+        "given instead of the product), in the student's language, to show after the result; "
+        "null when there is none, and always for a right or not final answer. An identical "
+        "retry gets it again"
+    )
     final = serializers.BooleanField(
         help_text="False for unparseable / not_simplified: the problem can be answered again"
     )
@@ -254,6 +260,12 @@ class AnswerOut(serializers.Serializer):
         if outcome.check.note is not None:
             return outcome.check.note.render(_)
         return _("Correct! Well done.") if outcome.check.verdict == "correct" else _("Not quite.")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_feedback(self, outcome: AnswerOutcome) -> str | None:
+        if outcome.feedback is None:
+            return None
+        return LocalizedText.pick(outcome.feedback, "message", self.context["language"])
 
     def get_correct_answer(self, outcome: AnswerOutcome) -> str | None:
         if not outcome.final:
@@ -283,6 +295,7 @@ class AnswerOut(serializers.Serializer):
         return {
             "result": outcome.check.verdict.value,
             "message": self.get_message(outcome),
+            "feedback": self.get_feedback(outcome),
             "final": outcome.final,
             "problem_id": outcome.problem.pk,
             "correct_answer": self.get_correct_answer(outcome),

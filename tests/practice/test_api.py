@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from apps.content.models import Problem
 from apps.practice.models import HintView, PracticeSession, Response, Streak, TopicMastery
 from apps.students.models import Student
 from tests.practice.helpers import (
@@ -497,3 +498,91 @@ def test_a_text_answer_is_shown_in_bengali_to_a_bengali_student(client):
     assert wrong.status_code == 200, wrong.content
     assert wrong.json()["result"] == "incorrect"
     assert wrong.json()["correct_answer"] == "ত্রিভুজ"
+
+
+# --- authored feedback for a wrong answer ----------------------------------------------------
+
+ONE_TOO_MANY = ("You counted one too many; add again.", "তুমি একটি বেশি গুনেছ; আবার যোগ করো।")
+
+
+def _with_feedback(library) -> dict[int, int]:
+    """Every problem gets feedback for the wrong answer `wrong_answer` gives (through the
+    content service, as the admin adds it); the feedback's id by problem id."""
+    from apps.content.services import problem_feedback_add
+
+    ids = {}
+    for problem in library:
+        saved = problem_feedback_add(
+            problem_id=problem.pk,
+            answer=wrong_answer(problem.pk),
+            message_en=ONE_TOO_MANY[0],
+            message_bn=ONE_TOO_MANY[1],
+        )
+        ids[problem.pk] = saved.feedback.get().pk
+    return ids
+
+
+def test_a_matching_wrong_answer_gets_the_feedback_in_the_students_language(library):
+    feedback = _with_feedback(library)
+    for language, message, spell in (
+        ("bn", ONE_TOO_MANY[1], lambda text: text.translate(BENGALI)),
+        ("en", ONE_TOO_MANY[0], lambda text: f"{text}.0"),
+    ):
+        client = client_for(new_student(language=language))
+        session = _start(client)
+        pid = next(p["problem_id"] for p in session["problems"] if p["answer_type"] == "numeric")
+
+        first = _answer(client, session["id"], pid, spell(wrong_answer(pid)))
+        retry = _answer(client, session["id"], pid, spell(wrong_answer(pid)))
+
+        assert first.status_code == 200, first.content
+        body = first.json()
+        assert (body["result"], body["final"], body["feedback"]) == ("incorrect", True, message)
+        assert retry.json() == body
+        response = Response.objects.get(session_id=session["id"], problem_id=pid)
+        assert response.feedback_id == feedback[pid] and response.language == language
+
+
+def test_multiple_choice_feedback_matches_the_option_by_its_bengali_letter(client, library):
+    feedback = _with_feedback(library)  # for option A
+    for problem in [p for p in library if p.answer_type == "numeric"][2:]:
+        Problem.objects.filter(pk=problem.pk).update(is_active=False)  # the three MCQs stay
+    session = _start(client)
+    mcq = next(p for p in session["problems"] if p["answer_type"] == "multiple_choice")
+    body = _answer(client, session["id"], mcq["problem_id"], "ক").json()
+    assert body["result"] == "incorrect" and body["feedback"] == ONE_TOO_MANY[1]
+    assert Response.objects.get().feedback_id == feedback[mcq["problem_id"]]
+
+
+def test_other_wrong_answers_right_answers_and_retries_get_no_feedback(client, library):
+    _with_feedback(library)
+    session = _start(client)
+    numeric = [p["problem_id"] for p in session["problems"] if p["answer_type"] == "numeric"]
+    other, right = numeric[0], numeric[1]
+
+    unread = _answer(client, session["id"], other, "আমি জানি না").json()
+    assert unread["final"] is False and unread["feedback"] is None
+    wrong = _answer(client, session["id"], other, str(int(right_answer(other)) + 2)).json()
+    assert wrong["result"] == "incorrect" and wrong["feedback"] is None
+    correct = _answer(client, session["id"], right, right_answer(right)).json()
+    assert correct["result"] == "correct" and correct["feedback"] is None
+    retry = _answer(client, session["id"], right, right_answer(right)).json()
+    assert retry["feedback"] is None
+    assert list(Response.objects.values_list("feedback_id", flat=True)) == [None, None]
+
+
+def test_removing_feedback_keeps_the_answers_that_were_shown_it(client, library):
+    from apps.content.services import problem_save
+    from apps.content.spreadsheet import FEEDBACK_COLUMNS
+
+    _with_feedback(library)
+    session = _start(client)
+    pid = session["problems"][0]["problem_id"]
+    assert _answer(client, session["id"], pid, wrong_answer(pid)).json()["feedback"]
+    code = Response.objects.get().problem.code
+
+    problem_save(values={"code": code, **dict.fromkeys(FEEDBACK_COLUMNS, "")}, route="admin")
+
+    response = Response.objects.get()
+    assert response.feedback_id is None and response.student_answer == wrong_answer(pid)
+    assert _answer(client, session["id"], pid, wrong_answer(pid)).json()["feedback"] is None

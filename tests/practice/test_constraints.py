@@ -1,6 +1,7 @@
 """The database itself holds the practice rules: each raw-SQL write below must be refused."""
 
 import pytest
+from django.core.management import call_command
 from django.db.models import ProtectedError
 
 from apps.practice.models import PracticeSession, Response, Streak, StreakMilestone, TopicMastery
@@ -224,3 +225,20 @@ def test_a_problem_with_responses_is_never_deleted(db_rejects):
         expected=["FOREIGN KEY", "foreign key"],
     )
     assert Response.objects.filter(pk=response.pk).exists()
+
+
+def test_feedback_is_recorded_only_on_a_wrong_answer(db_rejects):
+    from apps.content.services import problem_save
+    from tests.content.sheets import problem_row
+
+    call_command("loaddata", "fixtures/topics.json", verbosity=0)
+    problem = problem_save(
+        values=problem_row(feedback_1_answer="4", feedback_1_en="No.", feedback_1_bn="না।"),
+        route="command",
+    )
+    response = ResponseFactory.create(problem=problem, is_correct=False)
+    db_rejects(
+        "UPDATE responses SET is_correct = TRUE, feedback_id = %s WHERE id = %s",
+        [problem.feedback.get().pk, response.pk],
+        expected=["ck_responses_feedback_only_when_wrong"],
+    )

@@ -174,3 +174,34 @@ def test_sign_in_query_counts_are_fixed(db):
     again, _ = _queries(bot, "post", "/api/v1/auth/bot/", {"telegram_id": 99, "name": "Dipa"})
     # The second sign-in within a minute does not rewrite the key's last_used_at.
     assert (first, again) == (7, 3)
+
+
+def test_authored_feedback_costs_no_query(db):
+    """Feedback comes with the cached content (loaded in the same statements) and is written
+    in the answer's one INSERT: starting and answering cost what they cost without it."""
+    from apps.content.services import problem_feedback_add
+    from tests.practice.helpers import wrong_answer
+
+    for problem in make_library():
+        problem_feedback_add(
+            problem_id=problem.pk,
+            answer=wrong_answer(problem.pk),
+            message_en="One too many.",
+            message_bn="একটি বেশি।",
+        )
+    client = client_for(new_student())
+    cache.forget()
+    start, _ = _queries(client, "post", "/api/v1/sessions/")
+    session = client.get("/api/v1/sessions/").json()["results"][0]["id"]
+    problems = client.get(f"/api/v1/sessions/{session}/").json()["problems"]
+    counts = []
+    for problem in problems[:-1]:
+        path = f"/api/v1/sessions/{session}/answers/"
+        body = {"problem_id": problem["problem_id"], "answer": wrong_answer(problem["problem_id"])}
+        with CaptureQueriesContext(connection) as captured:
+            answered = client.post(path, body, format="json")
+        assert answered.json()["feedback"] == "একটি বেশি।"
+        counts.append(len(captured))
+    assert start == _expected()["start (new session)"]
+    assert max(counts) == _expected()["answer (final)"]
+    assert Response.objects.exclude(feedback=None).count() == len(problems) - 1

@@ -11,8 +11,15 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.content.cache import ProblemContent
-from apps.content.checker import AnswerKey, AnswerType, CheckResult, Verdict, check_answer
+from apps.content.cache import FeedbackContent, ProblemContent
+from apps.content.checker import (
+    AnswerKey,
+    AnswerType,
+    CheckResult,
+    Verdict,
+    answer_form,
+    check_answer,
+)
 from apps.content.models import Problem
 from apps.core import sql
 from apps.core.errors import Conflict
@@ -50,6 +57,7 @@ class AnswerOutcome:
     final: bool
     answered: int  # final answers in the session so far
     student_answer: str = ""
+    feedback: FeedbackContent | None = None  # authored for this wrong answer, if any
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,7 @@ def _answer(
             True,
             answered,
             item.student_answer or "",
+            item.problem.feedback_by_id(item.feedback_id) if item.feedback_id else None,
         )
     ensure_open(session.session, now)
 
@@ -153,11 +162,14 @@ def _answer(
         return AnswerOutcome(session, item.problem, key, check, False, answered, answer)
 
     is_correct = check.verdict is Verdict.CORRECT
+    feedback = None
+    if not is_correct and item.problem.feedback:  # from the cached content: no query
+        feedback = item.problem.feedback_for(answer_form(key, answer))
     writes: list[sql.Statement] = [
         (
             "INSERT INTO responses (session_id, problem_id, problem_version, student_answer, "
-            "is_correct, time_spent_seconds, hints_used, confidence, language, evaluated_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "is_correct, time_spent_seconds, hints_used, confidence, language, evaluated_at, "
+            "feedback_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [
                 session.pk,
                 problem_id,
@@ -169,10 +181,12 @@ def _answer(
                 confidence,
                 student.language,
                 now,
+                feedback.id if feedback is not None else None,
             ],
         )
     ]
     item.result, item.student_answer = is_correct, answer
+    item.feedback_id = feedback.id if feedback is not None else None
     answered += 1
     record = session.session
     record.problems_correct += int(is_correct)
@@ -192,7 +206,7 @@ def _answer(
         fields += ["status", "completed_at", "streak_after", "freeze_used", "milestone_reached"]
     writes.append(sql.update_statement(record, fields))
     sql.execute_together(writes)
-    return AnswerOutcome(session, item.problem, key, check, True, answered, answer)
+    return AnswerOutcome(session, item.problem, key, check, True, answered, answer, feedback)
 
 
 def _rate(student: Student, item: SessionItem, is_correct: bool) -> list[sql.Statement]:
