@@ -19,8 +19,9 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -28,8 +29,8 @@ from import_export.forms import ExportForm, ImportForm
 
 from apps.content import history, selectors, services
 from apps.content.checker import BENGALI_LETTERS, LATIN_LETTERS, display_answer
-from apps.content.domain import HINT_LEVELS, OPTION_LABELS
-from apps.content.models import Hint, Problem, ProblemVersion, Route, Topic
+from apps.content.domain import FEEDBACK_POSITIONS, HINT_LEVELS, OPTION_LABELS
+from apps.content.models import AnswerFeedback, Hint, Problem, ProblemVersion, Route, Topic
 from apps.content.resources import CSVFormat, ProblemResource, TopicResource, XLSXFormat
 from apps.content.spreadsheet import (
     COLUMNS,
@@ -217,6 +218,13 @@ def _column_label(column: str) -> str:
         return labels[column]
     kind, key, lang = column.split("_")
     language = gettext("English") if lang == "en" else gettext("Bengali")
+    if kind == "feedback" and lang == "answer":
+        return gettext("feedback %(number)s: wrong answer") % {"number": key}
+    if kind == "feedback":
+        return gettext("feedback %(number)s (%(language)s)") % {
+            "number": key,
+            "language": language,
+        }
     if kind == "option":
         return gettext("option %(label)s (%(language)s)") % {
             "label": key.upper(),
@@ -269,9 +277,26 @@ def _hint_field(level: int, lang: str) -> forms.CharField:
     )
 
 
+def _feedback_field(number: int, part: str) -> forms.CharField:
+    if part == "answer":
+        return forms.CharField(
+            label=format_lazy(_("Feedback {number}: wrong answer"), number=number),
+            required=False,
+            max_length=200,
+        )
+    return forms.CharField(
+        label=format_lazy(
+            _("Feedback {number} ({language})"), number=number, language=_LANGUAGE_NAMES[part]
+        ),
+        required=False,
+        widget=_textarea(2),
+    )
+
+
 class ProblemForm(forms.ModelForm):
     """The whole problem on one page, in the spreadsheet's own columns: the question, the
-    answer key, up to four options and the three hints, each in English and Bengali."""
+    answer key, up to four options, the three hints and the feedback for up to four wrong
+    answers, each in English and Bengali."""
 
     option_a_en, option_a_bn = _option_field("A", "en"), _option_field("A", "bn")
     option_b_en, option_b_bn = _option_field("B", "en"), _option_field("B", "bn")
@@ -280,6 +305,18 @@ class ProblemForm(forms.ModelForm):
     hint_1_en, hint_1_bn = _hint_field(1, "en"), _hint_field(1, "bn")
     hint_2_en, hint_2_bn = _hint_field(2, "en"), _hint_field(2, "bn")
     hint_3_en, hint_3_bn = _hint_field(3, "en"), _hint_field(3, "bn")
+    feedback_1_answer, feedback_1_en, feedback_1_bn = (
+        _feedback_field(1, part) for part in ("answer", "en", "bn")
+    )
+    feedback_2_answer, feedback_2_en, feedback_2_bn = (
+        _feedback_field(2, part) for part in ("answer", "en", "bn")
+    )
+    feedback_3_answer, feedback_3_en, feedback_3_bn = (
+        _feedback_field(3, part) for part in ("answer", "en", "bn")
+    )
+    feedback_4_answer, feedback_4_en, feedback_4_bn = (
+        _feedback_field(4, part) for part in ("answer", "en", "bn")
+    )
 
     grade = forms.TypedChoiceField(label=_("grade"), choices=Student.Grade.choices, coerce=int)
     topic = TopicChoiceField(
@@ -329,7 +366,7 @@ class ProblemForm(forms.ModelForm):
         if self.instance.pk is not None:
             stored = problem_values(self.instance)
             for name in self.fields:
-                if name.startswith(("option_", "hint_")):
+                if name.startswith(("option_", "hint_", "feedback_")):
                     self.initial.setdefault(name, stored[name])
             self.initial.setdefault("grade", self.instance.topic.grade)
             self.initial["version"] = self.instance.version
@@ -423,10 +460,41 @@ class ProblemForm(forms.ModelForm):
         for level in HINT_LEVELS:
             for lang in ("en", "bn"):
                 values[f"hint_{level}_{lang}"] = data.get(f"hint_{level}_{lang}") or ""
+        for n in FEEDBACK_POSITIONS:
+            for part in ("answer", "en", "bn"):
+                values[f"feedback_{n}_{part}"] = data.get(f"feedback_{n}_{part}") or ""
         return values
 
     class Media:
         js = ["content/problem_form.js"]
+
+
+class FeedbackAddForm(forms.Form):
+    """Feedback for one wrong answer (`services.problem_feedback_add` checks it against the
+    problem)."""
+
+    answer = forms.CharField(
+        label=capfirst(AnswerFeedback._meta.get_field("answer").verbose_name),
+        max_length=200,
+        help_text=_(
+            "As a student typed it; ১০, 10 and 10.0 are the same answer, and so are an "
+            "option's letter and its text."
+        ),
+    )
+    message_en = forms.CharField(
+        label=capfirst(AnswerFeedback._meta.get_field("message_en").verbose_name),
+        widget=_textarea(3),
+    )
+    message_bn = forms.CharField(
+        label=capfirst(AnswerFeedback._meta.get_field("message_bn").verbose_name),
+        widget=_textarea(3),
+    )
+
+
+def feedback_add_url(problem_id: int, answer: str) -> str:
+    """The admin page that adds feedback for `answer` to a problem (for item statistics)."""
+    url = reverse("admin:content_problem_feedback_add", args=[problem_id])
+    return f"{url}?{urlencode({'answer': answer})}"
 
 
 @admin.register(Problem)
@@ -464,6 +532,10 @@ class ProblemAdmin(LibraryImportExportAdmin):
             (f"option_{label.lower()}_en", f"option_{label.lower()}_bn") for label in OPTION_LABELS
         ]
         hints = [(f"hint_{level}_en", f"hint_{level}_bn") for level in HINT_LEVELS]
+        feedback = [
+            (f"feedback_{n}_answer", f"feedback_{n}_en", f"feedback_{n}_bn")
+            for n in FEEDBACK_POSITIONS
+        ]
         fieldsets: list[tuple[Any, Any]] = [
             (None, {"fields": [("code", "is_active"), ("grade", "topic"), "subtopic", "version"]}),
             (_("Question"), {"fields": [("question_en", "question_bn")]}),
@@ -498,6 +570,18 @@ class ProblemAdmin(LibraryImportExportAdmin):
                 },
             ),
             (_("Explanation"), {"fields": [("explanation_en", "explanation_bn")]}),
+            (
+                _("Feedback for particular wrong answers"),
+                {
+                    "fields": feedback,
+                    "description": _(
+                        "A student who gives one of these wrong answers sees its feedback "
+                        "after the result, in their language. Type the answer as a student "
+                        "might: ১০, 10 and 10.0 are the same answer, and for multiple choice "
+                        "the letter or the option's text. Empty a row to remove its feedback."
+                    ),
+                },
+            ),
             (_("Level"), {"fields": [("difficulty", "estimated_time_minutes")]}),
         ]
         if obj is not None:
@@ -672,12 +756,17 @@ class ProblemAdmin(LibraryImportExportAdmin):
     # --- history: compare and restore -----------------------------------------------------
 
     def get_urls(self) -> list[URLPattern]:
-        view = path(
+        version = path(
             "<int:object_id>/versions/<int:version>/",
             self.admin_site.admin_view(self.version_view),
             name="content_problem_version",
         )
-        return [view, *super().get_urls()]
+        feedback = path(
+            "<int:object_id>/feedback/add/",
+            self.admin_site.admin_view(self.feedback_add_view),
+            name="content_problem_feedback_add",
+        )
+        return [version, feedback, *super().get_urls()]
 
     def version_view(self, request: HttpRequest, object_id: int, version: int) -> HttpResponse:
         problem = get_object_or_404(selectors.with_rows_loaded(Problem.objects.all()), pk=object_id)
@@ -719,6 +808,54 @@ class ProblemAdmin(LibraryImportExportAdmin):
             "can_restore": self.has_change_permission(request, problem),
         }
         return TemplateResponse(request, "admin/content/problem/version.html", context)
+
+    # --- feedback for one wrong answer (linked from item statistics) -----------------------
+
+    def feedback_add_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """A small form: the wrong answer (prefilled from `?answer=`) and the feedback in both
+        languages; saving adds it through the content service (a new version)."""
+        problem = get_object_or_404(selectors.with_rows_loaded(Problem.objects.all()), pk=object_id)
+        if not self.has_change_permission(request, problem):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = FeedbackAddForm(request.POST)
+            if form.is_valid():
+                try:
+                    saved = services.problem_feedback_add(
+                        problem_id=problem.pk, user=request.user, **form.cleaned_data
+                    )
+                except services.ProblemInvalid as exc:
+                    for field, messages_ in exc.errors.items():
+                        for message in messages_:
+                            form.add_error(field if field in form.fields else None, message)
+                else:
+                    self.message_user(
+                        request,
+                        gettext(
+                            "The feedback for “%(answer)s” was added; the problem is now at "
+                            "version %(version)s."
+                        )
+                        % {"answer": form.cleaned_data["answer"], "version": saved.version},
+                        messages.SUCCESS,
+                    )
+                    url = reverse("admin:content_problem_change", args=[problem.pk])
+                    return HttpResponseRedirect(url)
+        else:
+            form = FeedbackAddForm(initial={"answer": request.GET.get("answer", "")})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Problem %(code)s: add feedback for a wrong answer")
+            % {"code": problem.code},
+            "opts": self.model._meta,
+            "problem": problem,
+            "question": problem.question_bn if _is_bn() else problem.question_en,
+            "correct_answer": display_answer(
+                selectors.answer_key_for(problem), "bn" if _is_bn() else "en"
+            ),
+            "feedback": list(problem.feedback.all()),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/content/problem/feedback_add.html", context)
 
     # --- import / export ------------------------------------------------------------------
 

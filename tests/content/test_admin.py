@@ -443,3 +443,127 @@ def test_the_language_switch_sticks_to_the_staff_member():
     stranger = Client()
     stranger.force_login(User.objects.create_user("other", password="x", is_staff=True))
     assert '<html lang="en"' in stranger.get("/admin/").content.decode()
+
+
+# --- feedback for particular wrong answers -------------------------------------------------
+
+FEEDBACK = {
+    "feedback_1_answer": "11",
+    "feedback_1_en": "You dropped the minus sign: it starts at -3, not 3.",
+    "feedback_1_bn": "তুমি বিয়োগ চিহ্ন বাদ দিয়েছ: তাপমাত্রা -৩ থেকে শুরু, ৩ নয়।",
+}
+
+
+def test_the_change_page_shows_and_edits_feedback_as_part_of_the_problem(admin_client):
+    problem = _saved(**FEEDBACK)
+    page = admin_client.get(f"{CHANGELIST}{problem.pk}/change/").content.decode()
+    assert "Feedback for particular wrong answers" in page
+    assert 'name="feedback_1_answer"' in page and FEEDBACK["feedback_1_bn"] in page
+
+    response = admin_client.post(
+        f"{CHANGELIST}{problem.pk}/change/",
+        _form(
+            problem,
+            feedback_2_answer="-11",
+            feedback_2_en="Rising means adding 8, not taking it away.",
+            feedback_2_bn="বাড়া মানে ৮ যোগ করা, বিয়োগ নয়।",
+        ),
+    )
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert problem.version == 2
+    assert list(problem.feedback.values_list("answer", flat=True)) == ["11", "-11"]
+    assert ProblemVersion.objects.get(problem=problem, version=2).changed == [
+        "feedback_2_answer",
+        "feedback_2_en",
+        "feedback_2_bn",
+    ]
+
+
+def test_feedback_for_the_right_answer_is_refused_on_its_field_and_the_text_stays(admin_client):
+    problem = _saved()
+    response = admin_client.post(
+        f"{CHANGELIST}{problem.pk}/change/",
+        _form(problem, feedback_1_answer="৫", feedback_1_en="Well?", feedback_1_bn="ভালো?"),
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "is a correct answer" in form.errors["feedback_1_answer"][0]
+    assert "Well?" in response.content.decode()
+    problem.refresh_from_db()
+    assert problem.version == 1 and not problem.feedback.exists()
+
+
+def test_a_stale_edit_keeps_the_teachers_feedback_in_the_form(admin_client):
+    problem = _saved()
+    seen = _form(problem)
+    admin_client.post(f"{CHANGELIST}{problem.pk}/change/", {**seen, "question_en": "Edited?"})
+    response = admin_client.post(f"{CHANGELIST}{problem.pk}/change/", {**seen, **FEEDBACK})
+    assert response.status_code == 200
+    assert "while you were editing" in response.content.decode()
+    assert FEEDBACK["feedback_1_bn"] in response.content.decode()
+    assert not problem.feedback.exists()
+
+
+def test_the_version_comparison_names_the_feedback_columns(admin_client):
+    problem = _saved(**FEEDBACK)
+    services.problem_save(
+        values={"code": problem.code, "feedback_1_en": "Rising means adding."}, route="admin"
+    )
+    page = admin_client.get(f"{CHANGELIST}{problem.pk}/versions/1/").content.decode()
+    assert "feedback 1 (English)" in page and "<ins>" in page
+
+
+def test_the_add_feedback_page_is_prefilled_from_the_link_and_saves_a_version(admin_client):
+    from apps.content.admin import feedback_add_url
+
+    problem = _saved()
+    url = feedback_add_url(problem.pk, "১১")
+    assert url == f"{CHANGELIST}{problem.pk}/feedback/add/?answer=%E0%A7%A7%E0%A7%A7"
+
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert page.context["form"]["answer"].value() == "১১"
+    assert 'value="১১"' in page.content.decode() and "[g6-integers-90]" in page.content.decode()
+
+    saved = admin_client.post(
+        url, {"answer": "১১", "message_en": "You forgot the minus.", "message_bn": "বিয়োগ চিহ্ন?"}
+    )
+    assert saved.status_code == 302 and saved["Location"].endswith(f"/{problem.pk}/change/")
+    problem.refresh_from_db()
+    assert problem.version == 2
+    entry = problem.feedback.get()
+    assert (entry.answer, entry.form, entry.message_en) == ("১১", "11", "You forgot the minus.")
+    assert ProblemVersion.objects.get(problem=problem, version=2).route == "admin"
+
+
+@pytest.mark.parametrize(
+    ("post", "field", "words"),
+    [
+        ({"answer": "5.0", "message_en": "a", "message_bn": "ক"}, "answer", "correct answer"),
+        ({"answer": "five", "message_en": "a", "message_bn": "ক"}, "answer", "cannot read"),
+        ({"answer": "11", "message_en": "a", "message_bn": ""}, "message_bn", "required"),
+    ],
+)
+def test_the_add_feedback_page_shows_what_is_wrong_and_writes_nothing(
+    admin_client, post, field, words
+):
+    problem = _saved()
+    response = admin_client.post(f"{CHANGELIST}{problem.pk}/feedback/add/", post)
+    assert response.status_code == 200
+    assert any(words in error for error in response.context["form"].errors[field])
+    problem.refresh_from_db()
+    assert problem.version == 1 and not problem.feedback.exists()
+
+
+def test_adding_feedback_needs_the_permission_to_change_problems():
+    problem = _saved()
+    url = f"{CHANGELIST}{problem.pk}/feedback/add/?answer=11"
+    nobody = _staff(editor=False)
+    assert nobody.get(url).status_code == 403
+    post = {"answer": "11", "message_en": "a", "message_bn": "ক"}
+    assert nobody.post(url, post).status_code == 403
+    assert not problem.feedback.exists()
+    editor = _staff(editor=True)
+    assert editor.get(url).status_code == 200
+    assert editor.post(url, post).status_code == 302 and problem.feedback.exists()
