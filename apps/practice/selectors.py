@@ -11,8 +11,9 @@ from django.db import OperationalError, connection
 from django.utils.translation import gettext_lazy as _
 
 from apps.content.cache import ProblemContent, answer_key, problem_contents
-from apps.content.checker import AnswerKey
+from apps.content.checker import AnswerKey, display_answer
 from apps.content.models import Topic
+from apps.content.selectors import answer_key_for
 from apps.core import sql
 from apps.core.errors import NotFound
 from apps.practice import streaks as streak_rules
@@ -312,6 +313,21 @@ def progress_for(*, student: Student) -> list[tuple[Topic, TopicMastery | None]]
 
 
 @dataclass(frozen=True)
+class MistakeView:
+    """A wrong answer as a teacher reviews it: the problem as the student saw it, what they
+    typed, the right answer and the explanation (in the language they practised in)."""
+
+    response: Response
+    question: str
+    right_answer: str
+    explanation: str
+
+
+WEAK_MIN_ANSWERS = 3  # a topic is judged weak only after this many answers
+WEAK_BELOW = 0.6  # ... when fewer than this share were right
+
+
+@dataclass(frozen=True)
 class StudentOverview:
     streak: Streak
     current_streak: int
@@ -319,10 +335,23 @@ class StudentOverview:
     sessions: list[SessionSummary]  # the latest
     responses: list[Response]  # the latest answers, with their problems
     calendar: list[tuple[dt.date, str]]  # the last 35 local days: practised / freeze / none
+    mistakes: list[MistakeView]  # the latest wrong answers
+
+    @property
+    def weak_topics(self) -> list[TopicMastery]:
+        """Topics answered often enough and mostly wrong, weakest first."""
+        weak = [
+            row
+            for row in self.mastery
+            if row.attempts >= WEAK_MIN_ANSWERS and row.correct / row.attempts < WEAK_BELOW
+        ]
+        return sorted(weak, key=lambda row: (row.correct / row.attempts, -row.attempts))
 
 
-def student_overview(*, student: Student, today: dt.date, sessions: int = 10) -> StudentOverview:
-    """What a teacher needs on a student's page, in five queries whatever the history."""
+def student_overview(
+    *, student: Student, today: dt.date, sessions: int = 10, mistakes: int = 10
+) -> StudentOverview:
+    """What a teacher needs on a student's page, in seven queries whatever the history."""
     streak, _milestones = streak_for(student=student)
     mastery = list(
         TopicMastery.objects.filter(student=student)
@@ -334,6 +363,12 @@ def student_overview(*, student: Student, today: dt.date, sessions: int = 10) ->
         Response.objects.filter(session__student=student)
         .select_related("problem", "problem__topic")
         .order_by("-evaluated_at", "-id")[:20]
+    )
+    wrong = (
+        Response.objects.filter(session__student=student, is_correct=False)
+        .select_related("problem", "problem__topic")
+        .prefetch_related("problem__options")
+        .order_by("-evaluated_at", "-id")[:mistakes]
     )
     start = today - dt.timedelta(days=34)
     practised: set[dt.date] = set()
@@ -359,6 +394,17 @@ def student_overview(*, student: Student, today: dt.date, sessions: int = 10) ->
         sessions=latest,
         responses=responses,
         calendar=calendar,
+        mistakes=[_mistake(response) for response in wrong],
+    )
+
+
+def _mistake(response: Response) -> MistakeView:
+    problem, language = response.problem, response.language
+    return MistakeView(
+        response=response,
+        question=problem.question_bn if language == "bn" else problem.question_en,
+        right_answer=display_answer(answer_key_for(problem), language),
+        explanation=problem.explanation_bn if language == "bn" else problem.explanation_en,
     )
 
 

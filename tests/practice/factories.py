@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -81,3 +82,20 @@ class TopicMasteryFactory(factory.django.DjangoModelFactory[TopicMastery]):
     topic = factory.SubFactory(TopicFactory)
     attempts = 4
     correct = 3
+
+
+def record_answer(problem: Any, student: Any, typed: str, *, correct: bool, **extra: Any) -> Any:
+    """A final answer given in a session of its own (completed now), in the student's
+    language and to the problem's current version unless `language` / `version` say else."""
+    session = PracticeSessionFactory(
+        student=student, status="completed", completed_at=timezone.now()
+    )
+    return ResponseFactory(
+        session=session,
+        problem=problem,
+        student_answer=typed,
+        is_correct=correct,
+        problem_version=extra.pop("version", problem.version),
+        language=extra.pop("language", student.language),
+        **extra,
+    )
