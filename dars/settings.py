@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.practice",
     "apps.billing",
     "apps.ai",
+    "apps.analytics",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +149,16 @@ if env.bool("DATABASE_PGBOUNCER", default=False):
     # (PgBouncer >= 1.21 with max_prepared_statements can keep them: then leave this off).
     _database["DISABLE_SERVER_SIDE_CURSORS"] = True
     _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
+# Reports (the admin dashboard, the problem_stats export) may read from a streaming replica:
+# only reads made inside `apps.core.routers.reports()` go there (README, Production).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_HEALTH_CHECKS": True,
+        "CONN_MAX_AGE": _database["CONN_MAX_AGE"],
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["apps.core.routers.ReportsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # locmemcache:// (the default) or redis://host:port/db.
@@ -255,6 +266,17 @@ PRACTICE_TARGET_SUCCESS = env.float("PRACTICE_TARGET_SUCCESS", default=0.75)
 PRACTICE_DESIRED_RETENTION = env.float("PRACTICE_DESIRED_RETENTION", default=0.9)
 PRACTICE_MAX_REVIEW_DAYS = env.int("PRACTICE_MAX_REVIEW_DAYS", default=60)
 
+# Item statistics (apps.analytics; README, "Item statistics"). Flags fire only past these.
+STATS_REFRESH_SECONDS = env.int("STATS_REFRESH_SECONDS", default=900)
+STATS_SETTLE_SECONDS = env.int("STATS_SETTLE_SECONDS", default=60)
+STATS_BATCH_SIZE = env.int("STATS_BATCH_SIZE", default=25)
+STATS_MIN_ATTEMPTS = env.int("STATS_MIN_ATTEMPTS", default=30)
+STATS_KEY_SHARE = env.float("STATS_KEY_SHARE", default=0.3)
+STATS_RATING_GAP = env.float("STATS_RATING_GAP", default=1.0)
+STATS_LANGUAGE_GAP = env.float("STATS_LANGUAGE_GAP", default=0.2)
+STATS_MIN_LANGUAGE_STUDENTS = env.int("STATS_MIN_LANGUAGE_STUDENTS", default=15)
+STATS_MIN_HINT_ATTEMPTS = env.int("STATS_MIN_HINT_ATTEMPTS", default=10)
+
 # Imports (admin and command): checked before any heavy work.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5_000_000)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5_000)
@@ -301,6 +323,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "expire-abandoned-sessions": {"task": "practice.expire_sessions", "schedule": 300.0},
     "write-missing-hints": {"task": "ai.fill_missing_hints", "schedule": 600.0},
+    "refresh-item-statistics": {
+        "task": "analytics.refresh_stats",
+        "schedule": float(STATS_REFRESH_SECONDS),
+    },
 }
 
 STATIC_URL = "static/"

@@ -28,9 +28,9 @@ class Bar:
         return self.value
 
 
-def bars(points: Sequence[tuple[Any, float | Decimal]]) -> list[Bar]:
-    """Bars scaled to the largest value (a zero value gets a 0.5-unit sliver)."""
-    peak = max((float(value) for _, value in points), default=0.0) or 1.0
+def bars(points: Sequence[tuple[Any, float | Decimal]], *, peak: float | None = None) -> list[Bar]:
+    """Bars scaled to `peak` (default: the largest value); a zero value gets a 0.5-unit sliver."""
+    peak = peak or max((float(value) for _, value in points), default=0.0) or 1.0
     out = []
     for index, (label, value) in enumerate(points):
         height = max(0.5, round(100 * float(value) / peak, 2))

@@ -63,6 +63,13 @@ def execute(sql: str, params: Sequence[Any] = ()) -> int:
         return int(cursor.rowcount)
 
 
+def execute_many(sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """One write statement run for each row of values (a batch, one round trip per driver)."""
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [_params(row) for row in rows])
+
+
 @cache
 def columns(model: Any, alias: str) -> tuple[str, list[str]]:
     """`alias.col1, alias.col2, …` for every concrete field of `model`, and their attnames

@@ -49,3 +49,25 @@ class HintFactory(factory.django.DjangoModelFactory[Hint]):
     level = 1
     text_en = "Think about what the question asks."
     text_bn = "প্রশ্নটি কী জানতে চায় ভাবো।"
+
+
+def bulk_problems(count: int, start: int = 0) -> None:
+    """`count` numeric problems with three hints each in the topic g6-integers (load the
+    topics first), written in bulk."""
+    topic = Topic.objects.get(code="g6-integers")
+    problems = Problem.objects.bulk_create(
+        Problem(
+            code=f"bulk-{start + n:05d}",
+            topic=topic,
+            question_en=f"What is {n} + 1?",
+            question_bn=f"{n} + ১ কত?",
+            answer=str(n + 1),
+            answer_type="numeric",
+        )
+        for n in range(count)
+    )
+    Hint.objects.bulk_create(
+        Hint(problem=p, level=level, text_en="h", text_bn="ই")
+        for p in problems
+        for level in (1, 2, 3)
+    )

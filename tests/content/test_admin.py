@@ -15,33 +15,13 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.content import services
 from apps.content.models import Hint, Problem, ProblemVersion, Topic
-from tests.content.factories import ProblemFactory
+from tests.content.factories import ProblemFactory, bulk_problems
 from tests.content.sheets import csv_bytes, mcq_row, problem_row
 from tests.practice.factories import ResponseFactory
 
 pytestmark = pytest.mark.usefixtures("topics")
 
 CHANGELIST = "/admin/content/problem/"
-
-
-def _bulk_problems(count: int, start: int = 0) -> None:
-    topic = Topic.objects.get(code="g6-integers")
-    problems = Problem.objects.bulk_create(
-        Problem(
-            code=f"bulk-{start + n:05d}",
-            topic=topic,
-            question_en=f"What is {n} + 1?",
-            question_bn=f"{n} + ১ কত?",
-            answer=str(n + 1),
-            answer_type="numeric",
-        )
-        for n in range(count)
-    )
-    Hint.objects.bulk_create(
-        Hint(problem=p, level=level, text_en="h", text_bn="ই")
-        for p in problems
-        for level in (1, 2, 3)
-    )
 
 
 def _queries(client: Client, url: str) -> int:
@@ -83,7 +63,7 @@ def _form(problem: Problem, **overrides: str) -> dict[str, str]:
 
 
 def test_changelist_and_change_page_queries_do_not_grow_with_the_library(admin_client):
-    _bulk_problems(5)
+    bulk_problems(5)
     problem = _saved()
     change_url = f"{CHANGELIST}{problem.pk}/change/"
     for url in (CHANGELIST, change_url):
@@ -91,7 +71,7 @@ def test_changelist_and_change_page_queries_do_not_grow_with_the_library(admin_c
     small = (_queries(admin_client, CHANGELIST), _queries(admin_client, change_url))
     small_filtered = _queries(admin_client, CHANGELIST + "?hints=needs&grade=6&q=What")
 
-    _bulk_problems(3000, start=5)
+    bulk_problems(3000, start=5)
     for n in range(20):  # a problem with 20 versions
         services.problem_save(
             values={"code": problem.code, "question_en": f"Version {n}: what is -3 + 8?"},
@@ -104,7 +84,7 @@ def test_changelist_and_change_page_queries_do_not_grow_with_the_library(admin_c
 
 
 def test_changelist_flags_problems_needing_hints_and_unusable_keys(admin_client):
-    _bulk_problems(2)
+    bulk_problems(2)
     bare = ProblemFactory.create(code="no-hints", topic=Topic.objects.get(code="g6-integers"))
     page = admin_client.get(CHANGELIST + "?hints=needs").content.decode()
     assert "no-hints" in page and "bulk-00000" not in page

@@ -1,0 +1,191 @@
+"""Item statistics kept by `refresh_stats` (apps.analytics.services.stats_refresh)."""
+
+from django.db import models
+from django.db.models import ExpressionWrapper, Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.content.models import Problem
+from apps.students.models import Student
+
+
+class ProblemStats(models.Model):
+    """How students answer one problem: over all its versions in the columns (sortable in the
+    admin), for its current version in `current`. Written only by the refresh."""
+
+    problem = models.OneToOneField(
+        Problem,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="stats",
+        verbose_name=_("problem"),
+    )
+    version = models.IntegerField(_("current version"))
+    attempts = models.IntegerField(_("attempts"), default=0)
+    students = models.IntegerField(_("students"), default=0)
+    first_correct = models.IntegerField(_("first answers right"), default=0)
+    facility = models.FloatField(
+        _("facility"), null=True, blank=True, help_text=_("Share of first answers that were right")
+    )
+    discrimination = models.FloatField(
+        _("discrimination"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Point-biserial correlation between a right first answer and the student's "
+            "ability: above 0.3 separates stronger from weaker students well, near 0 not at "
+            "all, below 0 stronger students get it wrong more often"
+        ),
+    )
+    mean_hints = models.FloatField(_("mean hints"), null=True, blank=True)
+    no_hint_share = models.FloatField(_("answered with no hint"), null=True, blank=True)
+    median_seconds = models.FloatField(_("median time (seconds)"), null=True, blank=True)
+    attempts_en = models.IntegerField(_("attempts in English"), default=0)
+    attempts_bn = models.IntegerField(_("attempts in Bengali"), default=0)
+    students_en = models.IntegerField(_("students in English"), default=0)
+    students_bn = models.IntegerField(_("students in Bengali"), default=0)
+    facility_en = models.FloatField(_("facility in English"), null=True, blank=True)
+    facility_bn = models.FloatField(_("facility in Bengali"), null=True, blank=True)
+    # {"0": [attempts, correct], ..., "3": [...]}
+    by_hints = models.JSONField(_("answers by hints used"), default=dict)
+    # [{"answer": form, "example": typed, "count": n, "share": x}, ...], commonest first
+    top_wrong = models.JSONField(_("commonest wrong answers"), default=list)
+    # The same figures for the current version only.
+    current = models.JSONField(_("current version"), default=dict)
+    # The problem's authored feedback: [{"id", "answer", "form", "fired", "next_attempts",
+    # "next_facility"}]: how often each was shown, and how students did on their next problem
+    # of the topic afterwards.
+    feedback = models.JSONField(_("feedback for wrong answers"), default=list)
+    flag_key = models.BooleanField(_("key may be wrong"), default=False)
+    flag_harder = models.BooleanField(_("harder than labelled"), default=False)
+    flag_easier = models.BooleanField(_("easier than labelled"), default=False)
+    flag_language = models.BooleanField(_("language gap"), default=False)
+    flag_unanswered = models.BooleanField(_("never answered"), default=False)
+    flag_hints = models.BooleanField(_("hints never help"), default=False)
+    # Any flag: computed by the database, so it can never disagree with them.
+    needs_attention = models.GeneratedField(
+        expression=ExpressionWrapper(
+            Q(flag_key=True)
+            | Q(flag_harder=True)
+            | Q(flag_easier=True)
+            | Q(flag_language=True)
+            | Q(flag_unanswered=True)
+            | Q(flag_hints=True),
+            output_field=models.BooleanField(),
+        ),
+        output_field=models.BooleanField(_("needs attention")),
+        db_persist=True,
+        verbose_name=_("needs attention"),
+    )
+    responses_through = models.BigIntegerField(_("answers counted up to id"), default=0)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        db_table = "problem_stats"
+        verbose_name = _("problem statistics")
+        verbose_name_plural = _("problem statistics")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(attempts__gte=models.F("students"), students__gte=0),
+                name="ck_problem_stats_students_le_attempts",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_correct__gte=0, first_correct__lte=models.F("students")),
+                name="ck_problem_stats_first_correct_le_students",
+            ),
+            models.CheckConstraint(
+                condition=Q(facility__isnull=True) | Q(facility__gte=0, facility__lte=1),
+                name="ck_problem_stats_facility_0_to_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(discrimination__isnull=True)
+                | Q(discrimination__gte=-1, discrimination__lte=1),
+                name="ck_problem_stats_discrimination_minus_1_to_1",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["needs_attention"],
+                name="idx_problem_stats_attention",
+                condition=Q(needs_attention=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"statistics of {self.problem_id}"
+
+
+class StatsRefresh(models.Model):
+    """One run of the statistics refresh: what it counted up to and what it touched."""
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"))
+    responses_through = models.BigIntegerField(_("answers counted up to id"))
+    problems_touched = models.IntegerField(_("problems refreshed"))
+    full = models.BooleanField(_("full refresh"), default=False)
+
+    class Meta:
+        db_table = "stats_refreshes"
+        ordering = ["-id"]
+        get_latest_by = "id"
+        verbose_name = _("statistics refresh")
+        verbose_name_plural = _("statistics refreshes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished_at__gte=models.F("started_at")),
+                name="ck_stats_refreshes_finished_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(problems_touched__gte=0),
+                name="ck_stats_refreshes_touched_nonnegative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"refresh {self.pk} through {self.responses_through}"
+
+
+class DailyActivity(models.Model):
+    """One student's practice on one day of their own calendar (their time zone), kept by the
+    statistics refresh from the answers it counts (additive: each answer is counted once)."""
+
+    student = models.ForeignKey(
+        Student,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("student"),
+        db_index=False,  # the unique constraint starts with it
+    )
+    day = models.DateField(_("day"))
+    answered = models.IntegerField(_("problems answered"), default=0)
+    correct = models.IntegerField(_("right"), default=0)
+    hints_used = models.IntegerField(_("hints used"), default=0)
+    time_spent_seconds = models.IntegerField(_("time spent (seconds)"), default=0)
+    sessions_completed = models.IntegerField(_("sessions completed"), default=0)
+    streak = models.IntegerField(
+        _("streak"), null=True, blank=True, help_text=_("After the day's last completed session")
+    )
+
+    class Meta:
+        db_table = "daily_activity"
+        ordering = ["student_id", "day"]
+        verbose_name = _("daily activity")
+        verbose_name_plural = _("daily activity")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "day"], name="uq_daily_activity_student_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(correct__gte=0, answered__gte=models.F("correct")),
+                name="ck_daily_activity_correct_le_answered",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    hints_used__gte=0, time_spent_seconds__gte=0, sessions_completed__gte=0
+                ),
+                name="ck_daily_activity_counts_nonnegative",
+            ),
+        ]
+        indexes = [models.Index(fields=["day"], name="idx_daily_activity_day")]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} on {self.day}"

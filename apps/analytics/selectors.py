@@ -1,0 +1,258 @@
+"""Reads for item statistics: the answers of some problems, aggregated by the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncDate
+
+from apps.analytics.itemstats import COLUMNS, FLAGS, HINT_LEVELS, Cell
+from apps.analytics.models import ProblemStats
+from apps.content.models import Problem
+from apps.core import sql
+from apps.practice.models import Response
+
+
+def latest_response_id(*, after: int, settled_before: object) -> int:
+    """The highest answer id that is safely committed: answers given before `settled_before`.
+    An answer's transaction lasts milliseconds, so anything older has committed."""
+    row = sql.fetch_one(
+        "SELECT MAX(id) FROM responses WHERE id > %s AND evaluated_at <= %s",
+        [after, settled_before],
+    )
+    return int(row[0]) if row and row[0] is not None else after
+
+
+def problems_answered_between(low: int, high: int) -> set[int]:
+    """Problems with answers whose id is in (low, high] (a range of the primary key)."""
+    if high <= low:
+        return set()
+    return {
+        int(row[0])
+        for row in sql.fetch_all(
+            "SELECT DISTINCT problem_id FROM responses WHERE id > %s AND id <= %s", [low, high]
+        )
+    }
+
+
+def problems_changed_since_counted() -> set[int]:
+    """Problems never counted, or edited (new version) since they were."""
+    return {
+        int(row[0])
+        for row in sql.fetch_all(
+            "SELECT p.id FROM problems p LEFT JOIN problem_stats ps ON ps.problem_id = p.id "
+            "WHERE ps.problem_id IS NULL OR ps.version <> p.version"
+        )
+    }
+
+
+def answer_cells(problem_ids: Sequence[int], through: int) -> dict[int, list[Cell]]:
+    """Each problem's final answers (up to id `through`) grouped into `Cell`s. A student's
+    first answer to a problem, and to each version, is found with a window over their answers."""
+    marks = sql.placeholders(len(problem_ids))
+    cells: dict[int, list[Cell]] = defaultdict(list)
+    rows = sql.fetch_all(
+        "WITH answers AS ("  # noqa: S608 - only placeholders are formatted in
+        " SELECT r.problem_id, r.problem_version, r.language, r.hints_used, r.is_correct,"
+        " st.ability,"
+        " ROW_NUMBER() OVER (PARTITION BY s.student_id, r.problem_id ORDER BY r.id) AS nth,"
+        " ROW_NUMBER() OVER (PARTITION BY s.student_id, r.problem_id, r.problem_version"
+        " ORDER BY r.id) AS nth_in_version"
+        " FROM responses r JOIN sessions s ON s.id = r.session_id"
+        " JOIN students st ON st.id = s.student_id"
+        f" WHERE r.problem_id IN ({marks}) AND r.id <= %s)"
+        " SELECT problem_id, problem_version, language, hints_used, is_correct,"
+        " CASE WHEN nth = 1 THEN 1 ELSE 0 END, CASE WHEN nth_in_version = 1 THEN 1 ELSE 0 END,"
+        " COUNT(*), SUM(ability), SUM(ability * ability)"
+        " FROM answers GROUP BY 1, 2, 3, 4, 5, 6, 7",
+        [*problem_ids, through],
+    )
+    for (
+        problem_id,
+        version,
+        language,
+        hints,
+        correct,
+        first,
+        first_v,
+        count,
+        total,
+        squares,
+    ) in rows:
+        cells[int(problem_id)].append(
+            Cell(
+                version=int(version),
+                language=str(language),
+                hints_used=int(hints),
+                is_correct=bool(correct),
+                first=bool(first),
+                first_in_version=bool(first_v),
+                count=int(count),
+                ability_sum=float(total or 0.0),
+                ability_squares=float(squares or 0.0),
+            )
+        )
+    return cells
+
+
+def time_histograms(
+    problem_ids: Sequence[int], through: int
+) -> dict[int, dict[int, dict[int, int]]]:
+    """problem -> version -> {seconds spent: answers}."""
+    marks = sql.placeholders(len(problem_ids))
+    found: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    for problem_id, version, seconds, count in sql.fetch_all(
+        "SELECT problem_id, problem_version, time_spent_seconds, COUNT(*) FROM responses"  # noqa: S608
+        f" WHERE problem_id IN ({marks}) AND id <= %s GROUP BY 1, 2, 3",
+        [*problem_ids, through],
+    ):
+        found[int(problem_id)][int(version)][int(seconds)] = int(count)
+    return found
+
+
+def wrong_answers(
+    problem_ids: Sequence[int], through: int
+) -> dict[int, list[tuple[int, str, int]]]:
+    """problem -> [(version, answer as typed, count)] of its wrong final answers."""
+    marks = sql.placeholders(len(problem_ids))
+    found: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    for problem_id, version, answer, count in sql.fetch_all(
+        "SELECT problem_id, problem_version, student_answer, COUNT(*) FROM responses"  # noqa: S608
+        f" WHERE problem_id IN ({marks}) AND id <= %s AND is_correct = %s GROUP BY 1, 2, 3",
+        [*problem_ids, through, False],
+    ):
+        found[int(problem_id)].append((int(version), str(answer), int(count)))
+    return found
+
+
+# After `code`, `attempts` and `facility`, which lead each row.
+EXPORT_FIGURES = tuple(name for name in COLUMNS if name not in ("attempts", "facility"))
+
+
+def export_rows() -> Iterator[dict[str, Any]]:
+    """One row per problem (by code) as `problem_stats` writes it: `code`, `attempts`,
+    `facility` first, then the other figures over all versions, the learned and authored
+    difficulty, facility per hint level, the top wrong answers, flags, and the same figures for
+    the current version (`version_…`). A problem never counted has empty figures."""
+    problems = Problem.objects.select_related("stats").order_by("code")
+    for problem in problems.iterator(chunk_size=1000):
+        stats: ProblemStats | None = getattr(problem, "stats", None)
+        current: dict[str, Any] = stats.current if stats else {}
+        row: dict[str, Any] = {
+            "code": problem.code,
+            "attempts": stats.attempts if stats else 0,
+            "facility": stats.facility if stats else None,
+        }
+        row.update({name: getattr(stats, name) if stats else None for name in EXPORT_FIGURES})
+        row["rating"] = problem.rating
+        row["rated_answers"] = problem.rated_answers
+        row["difficulty"] = problem.difficulty
+        hints = stats.by_hints if stats else {}
+        for level in HINT_LEVELS:
+            attempts, correct = hints.get(str(level), (0, 0))
+            row[f"facility_hints_{level}"] = correct / attempts if attempts else None
+        row["top_wrong"] = stats.top_wrong if stats else []
+        row["flags"] = [name for name in FLAGS if stats and getattr(stats, f"flag_{name}")]
+        row["version"] = problem.version
+        row["version_counted"] = stats.version if stats else None
+        row["version_attempts"] = current.get("attempts", 0)
+        row["version_facility"] = current.get("facility")
+        row.update({f"version_{name}": current.get(name) for name in EXPORT_FIGURES})
+        row["version_top_wrong"] = current.get("top_wrong", [])
+        row["feedback"] = stats.feedback if stats else []
+        row["refreshed_at"] = stats.refreshed_at.isoformat() if stats else None
+        yield row
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    student_id: int
+    day: dt.date
+    answered: int
+    correct: int
+    hints_used: int
+    time_spent_seconds: int
+    sessions_completed: int
+    streak: int | None
+
+
+def daily_counts(low: int, high: int) -> list[DayCounts]:
+    """Answers with ids in (low, high] counted per student per day of the student's calendar
+    (one query per time zone the students answering are in). A session is counted on the day
+    of the answer that completed it (its last answer)."""
+    if high <= low:
+        return []
+    answers = Response.objects.filter(id__gt=low, id__lte=high)
+    # A completed session's last answer is the one that completed it.
+    last_answer = (
+        Response.objects.filter(session=OuterRef("session")).order_by("-id").values("id")[:1]
+    )
+    zones = answers.values_list("session__student__timezone", flat=True).distinct()
+    found = []
+    for zone in sorted(set(zones)):
+        completing = Q(session__status="completed", id=Subquery(last_answer))
+        rows = (
+            answers.filter(session__student__timezone=zone)
+            .annotate(day=TruncDate("evaluated_at", tzinfo=ZoneInfo(zone)))
+            .values("session__student_id", "day")
+            .annotate(
+                answered=Count("id"),
+                correct=Count("id", filter=Q(is_correct=True)),
+                hints=Sum("hints_used"),
+                seconds=Sum("time_spent_seconds"),
+                completed=Count("session", distinct=True, filter=completing),
+                streak=Max("session__streak_after", filter=completing),
+            )
+            .order_by()
+        )
+        found += [
+            DayCounts(
+                student_id=row["session__student_id"],
+                day=row["day"],
+                answered=row["answered"],
+                correct=row["correct"],
+                hints_used=row["hints"] or 0,
+                time_spent_seconds=row["seconds"] or 0,
+                sessions_completed=row["completed"],
+                streak=row["streak"],
+            )
+            for row in rows
+        ]
+    return found
+
+
+@dataclass(frozen=True)
+class FeedbackCounts:
+    fired: int = 0  # wrong answers that were shown this feedback
+    followed: int = 0  # ... after which the student answered another problem of the topic
+    followed_right: int = 0  # ... and got that next one right
+
+
+def feedback_counts(problem_ids: Sequence[int], through: int) -> dict[int, FeedbackCounts]:
+    """feedback id -> how often it fired on these problems' answers, and how the student did on
+    their next answer in the same topic (the facility of the next problem after it)."""
+    marks = sql.placeholders(len(problem_ids))
+    found: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for feedback_id, next_correct in sql.fetch_all(
+        "SELECT r.feedback_id, ("  # noqa: S608 - only placeholders are formatted in
+        " SELECT r2.is_correct FROM responses r2"
+        " JOIN sessions s2 ON s2.id = r2.session_id JOIN problems p2 ON p2.id = r2.problem_id"
+        " WHERE s2.student_id = s.student_id AND p2.topic_id = p.topic_id"
+        " AND r2.id > r.id AND r2.id <= %s ORDER BY r2.id LIMIT 1)"
+        " FROM responses r JOIN sessions s ON s.id = r.session_id"
+        " JOIN problems p ON p.id = r.problem_id"
+        f" WHERE r.problem_id IN ({marks}) AND r.feedback_id IS NOT NULL AND r.id <= %s",
+        [through, *problem_ids, through],
+    ):
+        counts = found[int(feedback_id)]
+        counts[0] += 1
+        if next_correct is not None:
+            counts[1] += 1
+            counts[2] += int(bool(next_correct))
+    return {key: FeedbackCounts(*value) for key, value in found.items()}
