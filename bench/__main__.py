@@ -8,7 +8,14 @@ import sys
 
 
 def main(argv: list[str]) -> None:
-    names = ("throughput", "profile", "explain_queries", "import_", "hostile_imports")
+    names = (
+        "throughput",
+        "profile",
+        "explain_queries",
+        "import_",
+        "hostile_imports",
+        "analytics",
+    )
     if len(argv) < 2 or argv[1] not in names:
         sys.stderr.write(f"usage: python -m bench {{{','.join(names)}}} [options] [--help]\n")
         raise SystemExit(2)

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from apps.content.models import Problem
-from bench import explain_queries, import_, throughput
+from bench import analytics, explain_queries, import_, throughput
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,19 @@ def test_bench_import_reports_ratios_and_leaves_the_database_as_it_was(topics, c
     for label in ("raw bulk_create", "import_problems command", "admin import (preview + confirm)"):
         assert re.search(rf"{re.escape(label)}\s+[\d.]+s\s+ratio\s+[\d.]+x", out), label
     assert Problem.objects.count() == 0
+
+
+def test_bench_analytics_reports_refresh_times_and_page_queries(library, capsys):
+    call_command("seed_demo", students=15, days=5, verbosity=0)
+    call_command(analytics.Command(), new_students=10, problems=600)
+    out = capsys.readouterr().out
+    assert "refresh_stats --full: 280 problems in" in out
+    assert re.search(r"refresh_stats after it: \d+ problems recounted, daily rollup \+\d+", out)
+    assert "refresh_stats with nothing new: 0 problems" in out
+    rows = re.findall(r"^\| ([a-z][^|]+) \| (\d+) \| \d+ \| (\d+) \| \d+ \|$", out, re.M)
+    assert len(rows) == 6
+    assert all(before == after for _, before, after in rows)  # queries do not grow
+    assert Problem.objects.count() == 280  # the grown library was rolled back
 
 
 ENDPOINTS = (
