@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, NullIf
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.analytics import itemstats, services
+from apps.analytics import itemstats, services, tasks
 from apps.analytics.models import ProblemStats, StatsRefresh
 from apps.content.admin import ProblemAdmin, TopicAdmin, feedback_add_url
 from apps.content.domain import seed_rating
@@ -375,6 +378,35 @@ class ProblemStatsAdmin(ReadOnlyAdminMixin, StatsColumns, admin.ModelAdmin):
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra)
+
+    def get_urls(self) -> list[URLPattern]:
+        refresh = path(
+            "refresh/",
+            self.admin_site.admin_view(self.refresh_view),
+            name="analytics_problemstats_refresh",
+        )
+        return [refresh, *super().get_urls()]
+
+    def refresh_view(self, request: HttpRequest) -> HttpResponse:
+        """Refresh now (POST): on a server the worker does it (and beat every few minutes);
+        without a broker (a laptop) it runs here, at once."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        result = tasks.refresh_stats.delay()
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            messages.success(
+                request,
+                gettext("Statistics refreshed: %(count)s problems recounted.")
+                % {"count": result.get()},
+            )
+        else:
+            messages.info(request, gettext("The refresh was sent to the worker."))
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("admin:analytics_problemstats_changelist")
+        return HttpResponseRedirect(target)
 
 
 admin.site.unregister(Problem)

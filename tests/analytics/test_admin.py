@@ -140,3 +140,27 @@ def test_list_pages_run_the_same_queries_however_many_problems_and_answers(admin
     _refresh()
     assert ProblemStats.objects.count() > 10_000
     assert [_queries(admin_client, url) for url in [*urls, change]] == small
+
+
+def test_refresh_now_counts_at_once_without_a_broker(admin_client, wrong_key_problem):
+    assert admin_client.get("/admin/analytics/problemstats/refresh/").status_code == 405
+    page = admin_client.get("/admin/").content.decode()
+    assert 'action="/admin/analytics/problemstats/refresh/"' in page
+    response = admin_client.post(
+        "/admin/analytics/problemstats/refresh/", {"next": "/admin/"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/admin/"
+    assert "problems recounted" in response.content.decode()
+    assert ProblemStats.objects.get(problem=wrong_key_problem).attempts == 48
+    away = admin_client.post(
+        "/admin/analytics/problemstats/refresh/", {"next": "https://evil.example/"}
+    )
+    assert away["Location"] == "/admin/analytics/problemstats/"
+
+
+def test_refresh_now_needs_permission_to_see_problems(client, library):
+    from django.contrib.auth.models import User
+
+    clerk = User.objects.create_user("clerk", password="pw-12345678", is_staff=True)
+    client.force_login(clerk)
+    assert client.post("/admin/analytics/problemstats/refresh/").status_code == 403

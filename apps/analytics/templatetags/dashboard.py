@@ -43,6 +43,8 @@ def dashboard(context: dict[str, Any]) -> dict[str, Any]:
     today = report.today
     return {
         "show": True,
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
         "today": today,
         "accuracy": _percent(today.accuracy),
         "hints": "—"
