@@ -1,9 +1,15 @@
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
-from apps.students.domain import DEFAULT_TIMEZONE, GRADES, LANGUAGES
+from apps.students.domain import (
+    DEFAULT_TIMEZONE,
+    GRADES,
+    LANGUAGES,
+    SHARED_DEMO_TELEGRAM_ID,
+)
 
 
 class Student(TimeStampedModel):
@@ -29,6 +35,16 @@ class Student(TimeStampedModel):
     # Elo-style ability on the logit scale (0 = even odds on a medium problem).
     ability = models.FloatField(_("ability"), default=0.0, db_default=0.0)
     rated_answers = models.IntegerField(_("rated answers"), default=0, db_default=0)
+    # A demo student (negative telegram_id) of this staff member: the content team tries the
+    # Mini App as students see it (apps.miniapp). Empty for real students.
+    demo_of = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="demo_student",
+        verbose_name=_("demo student of"),
+    )
 
     class Meta:
         db_table = "students"
@@ -37,8 +53,13 @@ class Student(TimeStampedModel):
         verbose_name_plural = _("students")
         constraints = [
             models.UniqueConstraint(fields=["telegram_id"], name="uq_students_telegram_id"),
+            # A real student's id is Telegram's (positive); a demo student's is negative: its
+            # staff member's user id negated, or the one shared demo student's.
             models.CheckConstraint(
-                condition=Q(telegram_id__gt=0), name="ck_students_telegram_id_positive"
+                condition=Q(telegram_id__gt=0, demo_of__isnull=True)
+                | Q(demo_of__isnull=False, telegram_id=-F("demo_of"))
+                | Q(demo_of__isnull=True, telegram_id=SHARED_DEMO_TELEGRAM_ID),
+                name="ck_students_telegram_id_positive_or_demo",
             ),
             models.CheckConstraint(
                 condition=Q(grade__isnull=True) | Q(grade__in=list(GRADES)),
@@ -68,6 +89,11 @@ class Student(TimeStampedModel):
     def registered(self) -> bool:
         return self.grade is not None
 
+    @property
+    def is_demo(self) -> bool:
+        """A demo student (the Mini App's demo mode), never a Telegram account."""
+        return self.telegram_id < 0
+
 
 class StudentToken(models.Model):
     """A bearer token a student's client uses; only its SHA-256 is stored."""
@@ -86,7 +112,7 @@ class StudentToken(models.Model):
     via = models.CharField(
         _("signed in through"),
         max_length=10,
-        choices=[("telegram", _("Mini App")), ("bot", _("Bot"))],
+        choices=[("telegram", _("Mini App")), ("bot", _("Bot")), ("demo", _("Mini App demo"))],
     )
 
     class Meta:
@@ -101,7 +127,8 @@ class StudentToken(models.Model):
                 name="ck_student_tokens_expire_after_creation",
             ),
             models.CheckConstraint(
-                condition=Q(via__in=["telegram", "bot"]), name="ck_student_tokens_via_valid"
+                condition=Q(via__in=["telegram", "bot", "demo"]),
+                name="ck_student_tokens_via_valid",
             ),
         ]
         indexes = [

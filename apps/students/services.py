@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.students.auth import hash_secret
+from apps.students.domain import SHARED_DEMO_TELEGRAM_ID
 from apps.students.models import ServiceAPIKey, Student, StudentToken
 
 DEFAULT_NAME = "Student"
+DEMO_NAME = "Demo"
 
 
 @dataclass(frozen=True)
@@ -32,17 +35,40 @@ def student_sign_in(*, telegram_id: int, name: str, via: str) -> SignIn:
     sign-ins keep the name the student has, so a name set in the app is not overwritten.
     """
     name = (name or "").strip()[:100] or DEFAULT_NAME
-    created = False
-    student = Student.objects.filter(telegram_id=telegram_id).first()
-    if student is None:
-        try:
-            with transaction.atomic():
-                student = Student.objects.create(telegram_id=telegram_id, name=name)
-                created = True
-        except IntegrityError:  # a concurrent first sign-in created it: use that one
-            student = Student.objects.get(telegram_id=telegram_id)
+    student, created = _student_find_or_create(telegram_id=telegram_id, name=name)
     raw, expires_at = token_issue(student=student, via=via)
     return SignIn(student=student, token=raw, expires_at=expires_at, created=created)
+
+
+def demo_sign_in(*, user: AbstractBaseUser | None) -> SignIn:
+    """Sign in as a demo student (the Mini App's demo mode): the staff member `user`'s own
+    (telegram_id -<user id>), or with no user the one shared demo student (development,
+    MINIAPP_OPEN_DEMO). A demo student is found or created like any student: unregistered
+    until a grade is chosen, and then it practises exactly as students do."""
+    if user is None:
+        student, created = _student_find_or_create(
+            telegram_id=SHARED_DEMO_TELEGRAM_ID, name=DEMO_NAME
+        )
+    else:
+        name = (getattr(user, "first_name", "") or user.get_username()).strip()[:100]
+        student, created = _student_find_or_create(
+            telegram_id=-int(user.pk), name=name or DEMO_NAME, demo_of=user
+        )
+    raw, expires_at = token_issue(student=student, via="demo")
+    return SignIn(student=student, token=raw, expires_at=expires_at, created=created)
+
+
+def _student_find_or_create(*, telegram_id: int, **fields: Any) -> tuple[Student, bool]:
+    """The student with this telegram_id, created with `fields` if there is none; the unique
+    constraint decides a race (the loser reads the winner's row)."""
+    student = Student.objects.filter(telegram_id=telegram_id).first()
+    if student is not None:
+        return student, False
+    try:
+        with transaction.atomic():
+            return Student.objects.create(telegram_id=telegram_id, **fields), True
+    except IntegrityError:  # a concurrent first sign-in created it: use that one
+        return Student.objects.get(telegram_id=telegram_id), False
 
 
 def token_issue(*, student: Student, via: str) -> tuple[str, dt.datetime]:

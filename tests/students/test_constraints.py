@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
         ("grade = 9", "ck_students_grade_6_to_8"),
         ("grade = 5", "ck_students_grade_6_to_8"),
         ("language = 'fr'", "ck_students_language_valid"),
-        ("telegram_id = 0", "ck_students_telegram_id_positive"),
+        ("telegram_id = 0", "ck_students_telegram_id_positive_or_demo"),
+        ("telegram_id = -5", "ck_students_telegram_id_positive_or_demo"),  # negative: demo only
         ("name = ''", "ck_students_name_not_empty"),
         ("timezone = ''", "ck_students_timezone_not_empty"),
     ],
