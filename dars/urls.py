@@ -46,7 +46,9 @@ api_v1 = [
         name="session-hints",
     ),
     path("streak/", practice_api.StreakView.as_view(), name="streak"),
+    path("streak/calendar/", practice_api.StreakCalendarView.as_view(), name="streak-calendar"),
     path("progress/", practice_api.ProgressView.as_view(), name="progress"),
+    path("mistakes/", practice_api.MistakeListView.as_view(), name="mistakes"),
 ]
 
 urlpatterns = [

@@ -1,12 +1,15 @@
-"""Practice endpoints: sessions, answers, hints, streak, progress."""
+"""Practice endpoints: sessions, answers, hints, streak, progress, mistakes."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from apps.core.api import ErrorSerializer, Pagination
 from apps.practice import selectors, services
@@ -15,9 +18,12 @@ from apps.practice.serializers import (
     AnswerOut,
     HintIn,
     HintOut,
+    MistakeOut,
+    MistakePageOut,
     SessionOut,
     SessionPageOut,
     SessionSummaryOut,
+    StreakCalendarOut,
     StreakOut,
     TopicProgressOut,
     context_for,
@@ -32,6 +38,36 @@ def _error(description: str) -> OpenApiResponse:
 
 AUTH_ERRORS = {401: _error("Not signed in, or the token expired or was revoked")}
 NOT_FOUND = {404: _error("No such session for this student")}
+PAGE_ERRORS = {
+    400: _error("invalid: page or page_size is not a whole number in its range"),
+    404: _error("No such page"),
+}
+
+
+def _page_parameters(rows: str) -> list[OpenApiParameter]:
+    return [
+        OpenApiParameter(
+            "page",
+            {"type": "integer", "minimum": 1, "maximum": Pagination.max_page},
+            description="Page number, from 1 (a page past the last one is a 404)",
+        ),
+        OpenApiParameter(
+            "page_size",
+            {"type": "integer", "minimum": 1, "maximum": Pagination.max_page_size},
+            description=f"{rows} per page (default 20, at most 100)",
+        ),
+    ]
+
+
+def _page(
+    view: StudentAPIView, request: Request, rows: Any, serializer: type[Serializer]
+) -> Response:
+    """The page `request` asks for of a selector's rows (`window`), in the student's
+    language."""
+    paginator = Pagination()
+    page = paginator.paginate_queryset(rows, request, view)
+    out = serializer(page or [], many=True, context=context_for(request_student(request)))
+    return paginator.get_paginated_response(out.data)
 
 
 class SessionListView(StudentAPIView):
@@ -58,33 +94,14 @@ class SessionListView(StudentAPIView):
 
     @extend_schema(
         operation_id="sessions_list",
-        parameters=[
-            OpenApiParameter(
-                "page",
-                {"type": "integer", "minimum": 1, "maximum": Pagination.max_page},
-                description="Page number, from 1 (a page past the last one is a 404)",
-            ),
-            OpenApiParameter(
-                "page_size",
-                {"type": "integer", "minimum": 1, "maximum": Pagination.max_page_size},
-                description="Sessions per page (default 20, at most 100)",
-            ),
-        ],
-        responses={
-            200: SessionPageOut,
-            400: _error("invalid: page or page_size is not a whole number in its range"),
-            404: _error("No such page"),
-            **AUTH_ERRORS,
-        },
+        parameters=_page_parameters("Sessions"),
+        responses={200: SessionPageOut, **PAGE_ERRORS, **AUTH_ERRORS},
         tags=["sessions"],
         description="The student's sessions, newest first (paginated: `page`, `page_size`).",
     )
     def get(self, request: Request) -> Response:
         student = request_student(request)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(selectors.SessionHistory(student), request, self)
-        out = SessionSummaryOut(page or [], many=True, context=context_for(student))
-        return paginator.get_paginated_response(out.data)
+        return _page(self, request, selectors.SessionHistory(student), SessionSummaryOut)
 
 
 class SessionDetailView(StudentAPIView):
@@ -187,3 +204,33 @@ class ProgressView(StudentAPIView):
         student = request_student(request)
         rows = selectors.progress_for(student=student)
         return Response(TopicProgressOut(rows, many=True, context=context_for(student)).data)
+
+
+class StreakCalendarView(StudentAPIView):
+    @extend_schema(
+        operation_id="streak_calendar",
+        responses={200: StreakCalendarOut, **AUTH_ERRORS},
+        tags=["progress"],
+        description="The student's last 35 days (their own dates), oldest first: practised, "
+        "covered by a streak freeze, or neither.",
+    )
+    def get(self, request: Request) -> Response:
+        student = request_student(request)
+        today = services.local_date(student, timezone.now())
+        days = selectors.practice_calendar(student=student, today=today)
+        return Response(StreakCalendarOut({"today": today, "days": days}).data)
+
+
+class MistakeListView(StudentAPIView):
+    @extend_schema(
+        operation_id="mistakes_list",
+        parameters=_page_parameters("Answers"),
+        responses={200: MistakePageOut, **PAGE_ERRORS, **AUTH_ERRORS},
+        tags=["progress"],
+        description="The student's wrong answers, newest first (paginated: `page`, "
+        "`page_size`): each problem in the student's language with their answer, the right "
+        "answer, the explanation and any feedback they were shown.",
+    )
+    def get(self, request: Request) -> Response:
+        student = request_student(request)
+        return _page(self, request, selectors.MistakeHistory(student), MistakeOut)

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import OperationalError, connection
 from django.utils.translation import gettext_lazy as _
 
-from apps.content.cache import ProblemContent, answer_key, problem_contents
+from apps.content.cache import FeedbackContent, ProblemContent, answer_key, problem_contents
 from apps.content.checker import AnswerKey, display_answer
 from apps.content.models import Topic
 from apps.content.selectors import answer_key_for
@@ -370,7 +370,26 @@ def student_overview(
         .prefetch_related("problem__options")
         .order_by("-evaluated_at", "-id")[:mistakes]
     )
-    start = today - dt.timedelta(days=34)
+    return StudentOverview(
+        streak=streak,
+        current_streak=streak_rules.current_streak(streak.as_state(), today),
+        mastery=mastery,
+        sessions=latest,
+        responses=responses,
+        calendar=practice_calendar(student=student, today=today),
+        mistakes=[_mistake(response) for response in wrong],
+    )
+
+
+CALENDAR_DAYS = 35  # five weeks
+
+
+def practice_calendar(
+    *, student: Student, today: dt.date, days: int = CALENDAR_DAYS
+) -> list[tuple[dt.date, str]]:
+    """The student's last `days` local days up to `today`, oldest first, each "practised" (a
+    session completed), "freeze" (a missed day a streak freeze covered) or "none": one query."""
+    start = today - dt.timedelta(days=days - 1)
     practised: set[dt.date] = set()
     frozen: set[dt.date] = set()
     since = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
@@ -383,19 +402,81 @@ def student_overview(
         practised.add(day)
         if freeze_used:  # the freeze covered the day missed just before
             frozen.add(day - dt.timedelta(days=1))
-    calendar = [
+    return [
         (day, "practised" if day in practised else "freeze" if day in frozen else "none")
         for day in _days(start, today)
     ]
-    return StudentOverview(
-        streak=streak,
-        current_streak=streak_rules.current_streak(streak.as_state(), today),
-        mastery=mastery,
-        sessions=latest,
-        responses=responses,
-        calendar=calendar,
-        mistakes=[_mistake(response) for response in wrong],
-    )
+
+
+# A page of the student's wrong answers, newest first, with each problem's key columns as they
+# are now; the total is counted in the same statement (0 past the end, as for the history).
+_MISTAKES_SQL = (
+    "SELECT r.id, r.session_id, r.problem_id, r.student_answer, r.evaluated_at, r.feedback_id, "
+    "p.version, p.answer_type, p.answer, p.answer_bn, p.accepted_answers, p.tolerance, "
+    "p.simplest_form, "
+    "(SELECT COUNT(*) FROM responses c JOIN sessions cs ON cs.id = c.session_id "
+    "WHERE cs.student_id = %s AND c.is_correct = %s) "
+    "FROM responses r JOIN sessions s ON s.id = r.session_id "
+    "JOIN problems p ON p.id = r.problem_id "
+    "WHERE s.student_id = %s AND r.is_correct = %s "
+    "ORDER BY r.evaluated_at DESC, r.id DESC LIMIT %s OFFSET %s"
+)
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A wrong answer as the student reviews it: the problem (its current content and key),
+    what they answered, and the feedback they were shown."""
+
+    id: int
+    session_id: int
+    problem_id: int
+    student_answer: str
+    answered_at: dt.datetime
+    problem: ProblemContent
+    key: AnswerKey
+    feedback: FeedbackContent | None
+
+
+@dataclass(frozen=True)
+class MistakeHistory:
+    """A student's wrong answers, newest first (for `core.api.Pagination`)."""
+
+    student: Student
+
+    def window(self, offset: int, limit: int) -> tuple[list[Mistake], int]:
+        """The wrong answers at `offset` (at most `limit`) and how many there are: one
+        statement, plus the content of problems this process has not seen at their version."""
+        rows = sql.fetch_all(
+            _MISTAKES_SQL, [self.student.pk, False, self.student.pk, False, limit, offset]
+        )
+        contents = problem_contents((row[2], row[6]) for row in rows)
+        mistakes = []
+        for row in rows:
+            content = contents[row[2]]
+            answer_type, answer, answer_bn, accepted, tolerance, simplest = row[7:13]
+            key = answer_key(
+                content,
+                answer_type=answer_type,
+                answer=answer,
+                answer_bn=answer_bn,
+                accepted_answers=accepted,
+                tolerance=tolerance,
+                simplest_form=bool(simplest),
+            )
+            mistakes.append(
+                Mistake(
+                    id=row[0],
+                    session_id=row[1],
+                    problem_id=row[2],
+                    student_answer=row[3],
+                    answered_at=row[4],
+                    problem=content,
+                    key=key,
+                    feedback=content.feedback_by_id(row[5]),
+                )
+            )
+        return mistakes, rows[0][13] if rows else 0
 
 
 def _mistake(response: Response) -> MistakeView:

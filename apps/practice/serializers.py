@@ -418,3 +418,73 @@ class TopicProgressOut(serializers.Serializer):
             "accuracy": mastery_rules.accuracy(mastery.as_state()) if mastery else None,
             "next_review_date": mastery.next_review_date if mastery else None,
         }
+
+
+class MistakeOut(serializers.Serializer):
+    """A `selectors.Mistake`: a wrong answer to review, in the student's language."""
+
+    id = serializers.IntegerField(help_text="The answer's id")
+    session_id = serializers.IntegerField()
+    problem_id = serializers.IntegerField()
+    answered_at = serializers.DateTimeField()
+    question = LocalizedText("question", source="problem")
+    answer_type = serializers.ChoiceField(
+        choices=Problem.AnswerType.choices, source="problem.answer_type"
+    )
+    options = OptionOut(
+        many=True, source="problem.options", help_text="Multiple choice only; empty otherwise"
+    )
+    student_answer = serializers.CharField(help_text="What the student answered, as typed")
+    correct_answer = serializers.SerializerMethodField()
+    explanation = serializers.SerializerMethodField()
+    feedback = serializers.SerializerMethodField(
+        help_text="The content team's feedback the student was shown for this answer, if any"
+    )
+
+    def get_correct_answer(self, mistake: Any) -> str:
+        return display_answer(mistake.key, self.context["language"])
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_explanation(self, mistake: Any) -> str | None:
+        return LocalizedText.pick(mistake.problem, "explanation", self.context["language"]) or None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_feedback(self, mistake: Any) -> str | None:
+        if mistake.feedback is None:
+            return None
+        return LocalizedText.pick(mistake.feedback, "message", self.context["language"])
+
+
+class MistakePageOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MistakeOut(many=True)
+
+
+CALENDAR_STATES = ["practised", "freeze", "none"]
+
+
+class CalendarDayOut(serializers.Serializer):
+    """A `(date, state)` pair from `selectors.practice_calendar`."""
+
+    date = serializers.SerializerMethodField()
+    state = serializers.SerializerMethodField(
+        help_text="practised: a session completed that day; freeze: a missed day a streak "
+        "freeze covered; none"
+    )
+
+    @extend_schema_field(serializers.DateField())
+    def get_date(self, day: Any) -> str | None:
+        return _date(day[0])
+
+    @extend_schema_field(serializers.ChoiceField(choices=CALENDAR_STATES))
+    def get_state(self, day: Any) -> str:
+        return str(day[1])
+
+
+class StreakCalendarOut(serializers.Serializer):
+    """The student's last days (`context["today"]` and the days from `practice_calendar`)."""
+
+    today = serializers.DateField(help_text="The student's date now, in their time zone")
+    days = CalendarDayOut(many=True, help_text="Oldest first, ending today")

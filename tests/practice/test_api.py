@@ -366,6 +366,8 @@ def session_student_id(session: dict) -> int:
         ("post", "/api/v1/sessions/1/hints/"),
         ("get", "/api/v1/streak/"),
         ("get", "/api/v1/progress/"),
+        ("get", "/api/v1/streak/calendar/"),
+        ("get", "/api/v1/mistakes/"),
         ("get", "/api/v1/me/"),
         ("patch", "/api/v1/me/"),
         ("delete", "/api/v1/auth/token/"),
@@ -586,3 +588,108 @@ def test_removing_feedback_keeps_the_answers_that_were_shown_it(client, library)
     response = Response.objects.get()
     assert response.feedback_id is None and response.student_answer == wrong_answer(pid)
     assert _answer(client, session["id"], pid, wrong_answer(pid)).json()["feedback"] is None
+
+
+# --- mistakes to review and the streak calendar ----------------------------------------------
+
+
+def test_mistakes_list_wrong_answers_newest_first_with_the_right_answer_and_explanation(
+    client, library
+):
+    feedback = _with_feedback(library)
+    session = _start(client)
+    first, second, right = (p["problem_id"] for p in session["problems"][:3])
+    _answer(client, session["id"], first, wrong_answer(first).translate(BENGALI))
+    _answer(client, session["id"], second, "৯৯৯")  # wrong, with no feedback for it
+    _answer(client, session["id"], right, right_answer(right))
+    Response.objects.filter(problem_id=first).update(
+        evaluated_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+
+    page = client.get("/api/v1/mistakes/")
+
+    assert page.status_code == 200, page.content
+    body = page.json()
+    assert (body["count"], body["next"], body["previous"]) == (2, None, None)
+    newest, older = body["results"]
+    assert [newest["problem_id"], older["problem_id"]] == [second, first]
+    problem = Problem.objects.get(pk=first)
+    assert older == {
+        "id": Response.objects.get(problem_id=first).pk,
+        "session_id": session["id"],
+        "problem_id": first,
+        "answered_at": older["answered_at"],
+        "question": problem.question_bn,
+        "answer_type": problem.answer_type,
+        "options": older["options"],
+        "student_answer": wrong_answer(first).translate(BENGALI),
+        "correct_answer": problem.answer.translate(BENGALI),
+        "explanation": problem.explanation_bn or None,
+        "feedback": ONE_TOO_MANY[1],
+    }
+    assert newest["feedback"] is None and newest["student_answer"] == "৯৯৯"
+    assert Response.objects.get(problem_id=first).feedback_id == feedback[first]
+
+
+def test_mistakes_of_a_multiple_choice_problem_show_its_options_in_the_students_language(
+    library,
+):
+    for problem in [p for p in library if p.answer_type == "numeric"][2:]:
+        Problem.objects.filter(pk=problem.pk).update(is_active=False)  # the three MCQs stay
+    client = client_for(new_student(language="en"))
+    session = _start(client)
+    mcq = next(p for p in session["problems"] if p["answer_type"] == "multiple_choice")
+    _answer(client, session["id"], mcq["problem_id"], "A")
+
+    mistake = client.get("/api/v1/mistakes/").json()["results"][0]
+
+    assert mistake["correct_answer"] == "C) 12"
+    assert [(o["local_label"], o["text"]) for o in mistake["options"]] == [
+        ("A", "3"),
+        ("B", "-8"),
+        ("C", "12"),
+    ]
+
+
+def test_mistakes_are_paginated_and_only_the_students_own(client, library):
+    session = _start(client)
+    for problem in session["problems"]:
+        _answer(client, session["id"], problem["problem_id"], wrong_answer(problem["problem_id"]))
+    other = client_for(new_student())
+    assert other.get("/api/v1/mistakes/").json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
+    page = client.get("/api/v1/mistakes/?page=2&page_size=2").json()
+    assert page["count"] == 5 and len(page["results"]) == 2
+    assert page["next"] and page["previous"]
+    assert client.get("/api/v1/mistakes/?page=4&page_size=2").status_code == 404
+    bad = client.get("/api/v1/mistakes/?page_size=0")
+    assert bad.status_code == 400 and "page_size" in bad.json()["error"]["details"]["fields"]
+
+
+def test_streak_calendar_marks_practised_and_frozen_days_in_the_students_dates(client, student):
+    from apps.practice.services import local_date
+
+    today = local_date(student, timezone.now())
+    now = timezone.now()
+    for days_ago, freeze_used in ((0, True), (2, False)):
+        at = now - dt.timedelta(days=days_ago)
+        PracticeSession.objects.create(
+            student=student,
+            status="completed",
+            started_at=at - dt.timedelta(minutes=10),
+            expires_at=at + dt.timedelta(minutes=20),
+            completed_at=at,
+            freeze_used=freeze_used,
+        )
+
+    body = client.get("/api/v1/streak/calendar/").json()
+
+    assert body["today"] == today.isoformat()
+    days = body["days"]
+    assert len(days) == 35 and days[-1]["date"] == today.isoformat()
+    assert [d["state"] for d in days[-3:]] == ["practised", "freeze", "practised"]
+    assert {d["state"] for d in days[:-3]} == {"none"}

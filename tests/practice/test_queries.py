@@ -101,6 +101,9 @@ EXPECTED = {
     "answer (completes)": 10,
     "streak": 2,
     "progress": 2,
+    "calendar": 2,
+    "mistakes (content cold)": 5,
+    "mistakes (content warm)": 2,
     "me": 1,
     "me (update)": 2,
 }
@@ -152,6 +155,10 @@ def _flow(client) -> dict[str, int]:
     )
     counts["streak"], _ = _queries(client, "get", "/api/v1/streak/")
     counts["progress"], _ = _queries(client, "get", "/api/v1/progress/")
+    counts["calendar"], _ = _queries(client, "get", "/api/v1/streak/calendar/")
+    cache.forget()  # the page's problems read cold: their content is 3 statements, for any number
+    counts["mistakes (content cold)"], _ = _queries(client, "get", "/api/v1/mistakes/")
+    counts["mistakes (content warm)"], _ = _queries(client, "get", "/api/v1/mistakes/")
     counts["me"], _ = _queries(client, "get", "/api/v1/me/")
     counts["me (update)"], _ = _queries(client, "patch", "/api/v1/me/", {"name": "Rafiq"})
     return counts
