@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "apps.billing",
     "apps.ai",
     "apps.analytics",
+    "apps.miniapp",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +254,15 @@ TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
 TELEGRAM_AUTH_MAX_AGE_SECONDS = env.int("TELEGRAM_AUTH_MAX_AGE_SECONDS", default=24 * 3600)
 # How long a student token is valid.
 STUDENT_TOKEN_TTL_SECONDS = env.int("STUDENT_TOKEN_TTL_SECONDS", default=30 * 24 * 3600)
+# The Mini App's demo mode (/app/?demo=1) is for staff signed in to the admin. With this on,
+# anybody who opens it practises as the one shared demo student: for development only, so
+# production refuses it.
+MINIAPP_OPEN_DEMO = env.bool("MINIAPP_OPEN_DEMO", default=DEBUG)
+if MINIAPP_OPEN_DEMO and not DEBUG:
+    raise ImproperlyConfigured(
+        "MINIAPP_OPEN_DEMO=true lets anybody use the Mini App's demo student; it is for "
+        "development (DEBUG=true) only. Unset it (README, Settings)."
+    )
 
 # Practice: session length, how long a seen problem is held back, target success rate, and
 # the spaced review of topics (FSRS): the recall probability a review is timed for, and the

@@ -57,6 +57,7 @@ urlpatterns = [
     path("admin/language/", set_staff_language, name="set-staff-language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("app/", include("apps.miniapp.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's set-up script as a file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
