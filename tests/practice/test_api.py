@@ -598,7 +598,8 @@ def test_mistakes_list_wrong_answers_newest_first_with_the_right_answer_and_expl
 ):
     feedback = _with_feedback(library)
     session = _start(client)
-    first, second, right = (p["problem_id"] for p in session["problems"][:3])
+    problems = sorted(session["problems"], key=lambda p: p["answer_type"] != "numeric")
+    first, second, right = (p["problem_id"] for p in problems[:3])  # the first is a number
     _answer(client, session["id"], first, wrong_answer(first).translate(BENGALI))
     kind = Problem.objects.get(pk=second).answer_type
     other_wrong = "খ" if kind == "multiple_choice" else str(int(right_answer(second)) + 2)
