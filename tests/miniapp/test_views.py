@@ -102,6 +102,11 @@ def test_every_string_the_script_asks_for_is_in_the_catalogue():
     }
     assert len(asked) > 50
     assert asked | templated <= set(catalogue()["en"]), (asked | templated) - set(catalogue()["en"])
+    legend = set(re.findall(r'\["(?:practised|freeze|none)", "([a-z_]+)"', script))
+    tabs = re.search(r"const TABS = \[([^\]]*)\]", script)
+    assert tabs is not None
+    asked_indirectly = legend | set(re.findall(r'"([a-z]+)"', tabs.group(1)))
+    assert set(STRINGS) - asked - asked_indirectly == set()  # no message the page never shows
 
 
 def test_the_page_runs_no_inline_script_or_style(client):

@@ -33,6 +33,7 @@
     problem: null, // the session problem on screen
     entry: null, // what the student has entered for it
     notice: null, // a "try again" message or an error, shown with the entry kept
+    retry: false, // the notice is the checker's "try again" (not an attempt)
     hints: {}, // problem id -> hints shown in this page
     verdict: null,
     summary: null,
@@ -513,6 +514,7 @@
     }
     state.problem = problem;
     state.notice = null;
+    state.retry = false;
     state.verdict = null;
     state.shownAt = Date.now();
     state.entry = {
@@ -542,7 +544,7 @@
     const left = p.hints_available - p.hints_used;
     const form = h("form", { class: "answer", novalidate: true, onsubmit: submitAnswer },
       entryWidget(p),
-      state.notice ? h("p", { class: "notice", role: "alert" }, state.notice) : null,
+      state.notice ? h("p", { class: "notice", role: "alert" }, state.retry ? [h("strong", {}, t("try_again")), " "] : null, state.notice) : null,
       h("div", { class: "actions" },
         left > 0 ? button(t("hint", { left }), askHint, { class: "secondary", id: "hint" }) : null,
         h("button", { type: "submit", class: "primary", id: "check" }, t("check"))));
@@ -632,10 +634,12 @@
     const text = answerText();
     if (!text) {
       state.notice = state.entry.kind === "choice" ? t("choose_answer") : t("enter_answer");
+      state.retry = false;
       draw();
       return;
     }
     const check = main.querySelector("#check");
+    state.retry = false;
     state.busy = true;
     check.disabled = true;
     check.textContent = t("checking");
@@ -650,6 +654,7 @@
       state.busy = false;
       if (!result.final) {
         state.notice = result.message; // not an attempt: the entry stays for another go
+        state.retry = true;
         draw();
         return;
       }
@@ -682,8 +687,10 @@
       problem.hints_used = hint.level;
       problem.hints_available = hint.level + hint.hints_remaining;
       state.notice = null;
+      state.retry = false;
     } catch (error) {
       state.notice = error.message;
+      state.retry = false;
     } finally {
       state.busy = false;
     }
