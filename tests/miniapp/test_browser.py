@@ -434,3 +434,41 @@ def test_a_staff_member_tries_the_mini_app_as_their_demo_student(browser, live_s
     page.click("#dars-try-miniapp")
     page.wait_for_selector("#start")
     assert Student.objects.filter(telegram_id__lt=0).count() == 1
+
+
+def test_an_answer_whose_reply_is_lost_is_sent_again_and_counted_once(
+    browser, live_server, settings
+):
+    """A slow or broken connection: the first answer reaches Dars but its reply is lost, and
+    the next request fails outright. The page sends the identical answer again by itself, gets
+    the stored result, and the answer is stored once."""
+    settings.MINIAPP_OPEN_DEMO = True
+    _library()
+    page, problems = _phone(browser)
+    sent: list[str] = []
+
+    def flaky(route: Any) -> None:
+        sent.append(route.request.post_data or "")
+        if len(sent) == 1:
+            route.fetch()  # Dars judges and stores the answer ...
+            route.abort("connectionreset")  # ... and the reply never arrives
+        elif len(sent) == 2:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/answers/", flaky)
+    page.goto(f"{live_server.url}/app/?demo=1")
+    page.check('input[name="grade"][value="7"]')
+    page.click("form.profile button[type=submit]")
+    page.click("#start")
+    page.wait_for_selector("h1.question")
+    question = page.locator("h1.question").inner_text()
+    _enter_right_answer(page, Problem.objects.get(question_bn=question), "bn")
+    _check_and_see_verdict(page)
+
+    assert len(sent) == 3 and len(set(sent)) == 1  # the same answer, three times
+    assert page.locator(".verdict.right").count() == 1
+    assert Response.objects.count() == 1
+    lost = [p for p in problems if "Failed to load resource: net::ERR_" in p]
+    assert len(lost) == 2 and [p for p in problems if p not in lost] == []
