@@ -188,6 +188,17 @@ def _enter_right_answer(page: Any, problem: Problem, language: str) -> None:
         assert page.locator("#answer").input_value() == shown
 
 
+def _register_and_answer_the_first_problem(page: Any) -> None:
+    """From the registration form (a class chosen), on to today's first problem, answered
+    right in Bengali."""
+    page.click("form.profile button[type=submit]")
+    page.click("#start")
+    page.wait_for_selector("h1.question")
+    question = page.locator("h1.question").inner_text()
+    _enter_right_answer(page, Problem.objects.get(question_bn=question), "bn")
+    _check_and_see_verdict(page)
+
+
 def _which(page: Any) -> str:
     question = page.locator("h1.question").inner_text().strip()
     return next(kind for kind, text in QUESTIONS.items() if text == question)
@@ -416,12 +427,7 @@ def test_a_staff_member_tries_the_mini_app_as_their_demo_student(browser, live_s
     assert demo.telegram_id == -staff.pk and demo.is_demo
     page.check('input[name="grade"][value="7"]')
     screenshot(page, "miniapp-bn-demo")
-    page.click("form.profile button[type=submit]")
-    page.click("#start")
-    page.wait_for_selector("h1.question")
-    question = page.locator("h1.question").inner_text()
-    _enter_right_answer(page, Problem.objects.get(question_bn=question), "bn")
-    _check_and_see_verdict(page)
+    _register_and_answer_the_first_problem(page)
 
     answer = Response.objects.get()
     assert answer.session.student == demo and answer.is_correct
@@ -460,12 +466,7 @@ def test_an_answer_whose_reply_is_lost_is_sent_again_and_counted_once(
     page.route("**/answers/", flaky)
     page.goto(f"{live_server.url}/app/?demo=1")
     page.check('input[name="grade"][value="7"]')
-    page.click("form.profile button[type=submit]")
-    page.click("#start")
-    page.wait_for_selector("h1.question")
-    question = page.locator("h1.question").inner_text()
-    _enter_right_answer(page, Problem.objects.get(question_bn=question), "bn")
-    _check_and_see_verdict(page)
+    _register_and_answer_the_first_problem(page)
 
     assert len(sent) == 3 and len(set(sent)) == 1  # the same answer, three times
     assert page.locator(".verdict.right").count() == 1
