@@ -88,17 +88,20 @@ class Command(BaseCommand):
         client = Client()
         client.force_login(user)
         problem = Problem.objects.order_by("pk")[0]
+        with override_settings(ALLOWED_HOSTS=["testserver"]):
+            self._pages(client, problem, options["problems"])
+
+    def _pages(self, client: Client, problem: Problem, grown: int) -> None:
         before = self._measure(client, problem)
         try:
             with transaction.atomic():
-                self._grow_library(options["problems"])
+                self._grow_library(grown)
                 with override_settings(STATS_SETTLE_SECONDS=0):
                     stats_refresh()
                 after = self._measure(client, problem)
                 raise Rollback
         except Rollback:
             pass
-        grown = options["problems"]
         self.stdout.write(
             f"\n| page | queries ({before[0]} problems) | ms | queries ({grown:,} problems) | ms |"
         )

@@ -277,9 +277,11 @@ PRACTICE_DESIRED_RETENTION = env.float("PRACTICE_DESIRED_RETENTION", default=0.9
 PRACTICE_MAX_REVIEW_DAYS = env.int("PRACTICE_MAX_REVIEW_DAYS", default=60)
 
 # Item statistics (apps.analytics; README, "Item statistics"). Flags fire only past these.
-STATS_REFRESH_SECONDS = env.int("STATS_REFRESH_SECONDS", default=900)
+STATS_REFRESH_SECONDS = env.int("STATS_REFRESH_SECONDS", default=3600)
 STATS_SETTLE_SECONDS = env.int("STATS_SETTLE_SECONDS", default=60)
-STATS_BATCH_SIZE = env.int("STATS_BATCH_SIZE", default=25)
+# Problems recounted per statement: each statement reads the answers table once, so fewer,
+# larger batches are faster (README, Benchmarks); the results are small aggregates.
+STATS_BATCH_SIZE = env.int("STATS_BATCH_SIZE", default=1000)
 STATS_MIN_ATTEMPTS = env.int("STATS_MIN_ATTEMPTS", default=30)
 STATS_KEY_SHARE = env.float("STATS_KEY_SHARE", default=0.3)
 STATS_RATING_GAP = env.float("STATS_RATING_GAP", default=1.0)

@@ -189,3 +189,31 @@ class DailyActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id} on {self.day}"
+
+
+class DailyTotals(models.Model):
+    """All students' activity on one calendar day (each student's own day), summed from
+    `DailyActivity` by the refresh for the days it touched: what the dashboard charts read."""
+
+    day = models.DateField(_("day"), primary_key=True)
+    active_students = models.IntegerField(_("active students"), default=0)
+    answered = models.IntegerField(_("problems answered"), default=0)
+    correct = models.IntegerField(_("right"), default=0)
+    hints_used = models.IntegerField(_("hints used"), default=0)
+    time_spent_seconds = models.BigIntegerField(_("time spent (seconds)"), default=0)
+    sessions_completed = models.IntegerField(_("sessions completed"), default=0)
+
+    class Meta:
+        db_table = "daily_totals"
+        ordering = ["day"]
+        verbose_name = _("daily totals")
+        verbose_name_plural = _("daily totals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(correct__gte=0, answered__gte=models.F("correct")),
+                name="ck_daily_totals_correct_le_answered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.day)

@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from apps.analytics.models import DailyActivity, ProblemStats, StatsRefresh
+from apps.analytics.models import DailyTotals, ProblemStats, StatsRefresh
 from apps.billing.models import CostRecord
 from apps.core.routers import reports
 from apps.practice.models import Streak
@@ -57,17 +57,14 @@ def dashboard(*, today: dt.date | None = None) -> Dashboard:
     first = today - dt.timedelta(days=DAYS - 1)
     with reports():
         activity: dict[dt.date, dict[str, Any]] = {
-            row["day"]: dict(row)
-            for row in DailyActivity.objects.filter(day__gte=first, day__lte=today)
-            .values("day")
-            .annotate(
-                active=Count("student_id"),
-                sessions=Sum("sessions_completed"),
-                answered=Sum("answered"),
-                correct=Sum("correct"),
-                hints=Sum("hints_used"),
-            )
-            .order_by()
+            row["day"]: {
+                "active": row["active_students"],
+                "sessions": row["sessions_completed"],
+                "answered": row["answered"],
+                "correct": row["correct"],
+                "hints": row["hints_used"],
+            }
+            for row in DailyTotals.objects.filter(day__gte=first, day__lte=today).values()
         }
         start = timezone.make_aware(dt.datetime.combine(first, dt.time()))
         spend = {

@@ -83,7 +83,9 @@ def stats_refresh(*, full: bool = False, now: dt.datetime | None = None) -> Refr
         # The daily rollup adds up each answer once: its rows and the new watermark commit
         # together, so a failed refresh adds nothing and the next one counts those answers.
         with transaction.atomic():
-            _add_daily_activity(selectors.daily_counts(since, through))
+            counts = selectors.daily_counts(since, through)
+            _add_daily_activity(counts)
+            _sum_days(sorted({c.day for c in counts}))
             StatsRefresh.objects.create(
                 started_at=started,
                 finished_at=max(started, timezone.now()),
@@ -185,6 +187,24 @@ def _add_daily_activity(counts: Sequence[selectors.DayCounts]) -> None:
     ]  # fmt: skip
     for start in range(0, len(rows), 5000):
         sql.execute_many(statement, rows[start : start + 5000])
+
+
+def _sum_days(days: Sequence[dt.date]) -> None:
+    """Recompute the dashboard's totals of the days whose activity just changed."""
+    for start in range(0, len(days), 500):
+        chunk = days[start : start + 500]
+        sql.execute(
+            "INSERT INTO daily_totals (day, active_students, answered, correct, hints_used, "  # noqa: S608
+            "time_spent_seconds, sessions_completed) "
+            "SELECT day, COUNT(*), SUM(answered), SUM(correct), SUM(hints_used), "
+            "SUM(time_spent_seconds), SUM(sessions_completed) FROM daily_activity "
+            f"WHERE day IN ({sql.placeholders(len(chunk))}) GROUP BY day "
+            "ON CONFLICT (day) DO UPDATE SET active_students = excluded.active_students, "
+            "answered = excluded.answered, correct = excluded.correct, "
+            "hints_used = excluded.hints_used, time_spent_seconds = excluded.time_spent_seconds, "
+            "sessions_completed = excluded.sessions_completed",
+            chunk,
+        )
 
 
 def _feedback_json(item: AnswerFeedback, counts: selectors.FeedbackCounts | None) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from apps.analytics.models import DailyActivity
+from apps.analytics.models import DailyActivity, DailyTotals
 from apps.content.models import Problem
 from apps.practice.models import Response
 from tests.practice.factories import PracticeSessionFactory, ResponseFactory
@@ -95,6 +95,15 @@ def test_each_answer_is_added_once_across_refreshes(library):
     _answers_around_midnight(problems, 7_000_000_100)
     _refresh()
     assert _rolled_up() == _expected()
+    totals = defaultdict(lambda: [0, 0, 0])
+    for (_student, day), (answered, correct, _hints, _seconds) in _expected().items():
+        totals[day][0] += 1
+        totals[day][1] += answered
+        totals[day][2] += correct
+    assert {
+        row.day: [row.active_students, row.answered, row.correct]
+        for row in DailyTotals.objects.all()
+    } == dict(totals)
 
 
 def test_a_completed_session_counts_on_its_day_with_the_streak(library):
