@@ -15,7 +15,6 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from apps.practice.models import PracticeSession, TopicMastery
 from apps.students.models import Student
@@ -68,7 +67,7 @@ STRINGS: dict[str, Promise] = {
     "choose_answer": _("Choose an answer first."),
     "hint": _("Hint (%(left)s left)"),
     "hint_title": _("Hint %(level)s"),
-    "try_again": pgettext_lazy("answer", "Try again"),
+    "try_again": _("Try again"),
     "correct_answer": _("Correct answer"),
     "you_answered": _("You answered"),
     "explanation": _("How to solve it"),
