@@ -18,6 +18,13 @@ from apps.content.models import Problem
 from apps.core import sql
 from apps.practice.models import Response
 
+# Statistics count real students only: the content team's demo students (negative Telegram
+# ids, apps.students) try problems in the Mini App and their answers are not evidence.
+REAL_STUDENT = "st.telegram_id > 0"
+ANSWERS_OF_STUDENTS = (
+    "responses r JOIN sessions s ON s.id = r.session_id JOIN students st ON st.id = s.student_id"
+)
+
 
 def latest_response_id(*, after: int, settled_before: object) -> int:
     """The highest answer id that is safely committed: answers given before `settled_before`.
@@ -66,7 +73,7 @@ def answer_cells(problem_ids: Sequence[int], through: int) -> dict[int, list[Cel
         " ORDER BY r.id) AS nth_in_version"
         " FROM responses r JOIN sessions s ON s.id = r.session_id"
         " JOIN students st ON st.id = s.student_id"
-        f" WHERE r.problem_id IN ({marks}) AND r.id <= %s)"
+        f" WHERE r.problem_id IN ({marks}) AND r.id <= %s AND {REAL_STUDENT})"
         " SELECT problem_id, problem_version, language, hints_used, is_correct,"
         " CASE WHEN nth = 1 THEN 1 ELSE 0 END, CASE WHEN nth_in_version = 1 THEN 1 ELSE 0 END,"
         " COUNT(*), SUM(ability), SUM(ability * ability)"
@@ -108,8 +115,9 @@ def time_histograms(
     marks = sql.placeholders(len(problem_ids))
     found: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for problem_id, version, seconds, count in sql.fetch_all(
-        "SELECT problem_id, problem_version, time_spent_seconds, COUNT(*) FROM responses"  # noqa: S608
-        f" WHERE problem_id IN ({marks}) AND id <= %s GROUP BY 1, 2, 3",
+        "SELECT r.problem_id, r.problem_version, r.time_spent_seconds, COUNT(*)"  # noqa: S608
+        f" FROM {ANSWERS_OF_STUDENTS} WHERE r.problem_id IN ({marks}) AND r.id <= %s"
+        f" AND {REAL_STUDENT} GROUP BY 1, 2, 3",
         [*problem_ids, through],
     ):
         found[int(problem_id)][int(version)][int(seconds)] = int(count)
@@ -123,8 +131,9 @@ def wrong_answers(
     marks = sql.placeholders(len(problem_ids))
     found: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
     for problem_id, version, answer, count in sql.fetch_all(
-        "SELECT problem_id, problem_version, student_answer, COUNT(*) FROM responses"  # noqa: S608
-        f" WHERE problem_id IN ({marks}) AND id <= %s AND is_correct = %s GROUP BY 1, 2, 3",
+        "SELECT r.problem_id, r.problem_version, r.student_answer, COUNT(*)"  # noqa: S608
+        f" FROM {ANSWERS_OF_STUDENTS} WHERE r.problem_id IN ({marks}) AND r.id <= %s"
+        f" AND r.is_correct = %s AND {REAL_STUDENT} GROUP BY 1, 2, 3",
         [*problem_ids, through, False],
     ):
         found[int(problem_id)].append((int(version), str(answer), int(count)))
@@ -188,7 +197,7 @@ def daily_counts(low: int, high: int) -> list[DayCounts]:
     of the answer that completed it (its last answer)."""
     if high <= low:
         return []
-    answers = Response.objects.filter(id__gt=low, id__lte=high)
+    answers = Response.objects.filter(id__gt=low, id__lte=high, session__student__telegram_id__gt=0)
     # A completed session's last answer is the one that completed it.
     last_answer = (
         Response.objects.filter(session=OuterRef("session")).order_by("-id").values("id")[:1]
@@ -245,9 +254,9 @@ def feedback_counts(problem_ids: Sequence[int], through: int) -> dict[int, Feedb
         " JOIN sessions s2 ON s2.id = r2.session_id JOIN problems p2 ON p2.id = r2.problem_id"
         " WHERE s2.student_id = s.student_id AND p2.topic_id = p.topic_id"
         " AND r2.id > r.id AND r2.id <= %s ORDER BY r2.id LIMIT 1)"
-        " FROM responses r JOIN sessions s ON s.id = r.session_id"
-        " JOIN problems p ON p.id = r.problem_id"
-        f" WHERE r.problem_id IN ({marks}) AND r.feedback_id IS NOT NULL AND r.id <= %s",
+        f" FROM {ANSWERS_OF_STUDENTS} JOIN problems p ON p.id = r.problem_id"
+        f" WHERE r.problem_id IN ({marks}) AND r.feedback_id IS NOT NULL AND r.id <= %s"
+        f" AND {REAL_STUDENT}",
         [through, *problem_ids, through],
     ):
         counts = found[int(feedback_id)]

@@ -95,7 +95,7 @@ def test_each_answer_is_added_once_across_refreshes(library):
     _answers_around_midnight(problems, 7_000_000_100)
     _refresh()
     assert _rolled_up() == _expected()
-    totals = defaultdict(lambda: [0, 0, 0])
+    totals: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0])
     for (_student, day), (answered, correct, _hints, _seconds) in _expected().items():
         totals[day][0] += 1
         totals[day][1] += answered

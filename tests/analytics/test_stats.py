@@ -14,11 +14,12 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from apps.analytics.models import ProblemStats, StatsRefresh
+from apps.analytics.models import DailyActivity, ProblemStats, StatsRefresh
 from apps.content.checker import answer_form
 from apps.content.models import Problem
 from apps.content.selectors import answer_key_for
 from apps.practice.models import Response
+from apps.students.domain import SHARED_DEMO_TELEGRAM_ID
 from tests.analytics.conftest import answer
 from tests.students.factories import StudentFactory
 
@@ -199,3 +200,15 @@ def test_language_figures_split_by_the_language_the_problem_was_shown_in(wrong_k
         by_language[language] += 1
     assert (stats.attempts_en, stats.attempts_bn) == (by_language["en"], by_language["bn"])
     assert stats.attempts_en and stats.attempts_bn
+
+
+def test_demo_students_answers_are_not_counted(wrong_key_problem):
+    """The content team tries problems as demo students (negative Telegram ids): their
+    answers are not evidence about the problem or the students."""
+    demo = StudentFactory(telegram_id=SHARED_DEMO_TELEGRAM_ID, name="Mini App demo")
+    answer(wrong_key_problem, demo, "999", correct=False)
+    call_command("refresh_stats", stdout=io.StringIO())
+    stats = ProblemStats.objects.get(problem=wrong_key_problem)
+    assert stats.attempts == 48 and stats.students == 40
+    assert "999" not in {item["answer"] for item in stats.top_wrong}
+    assert not DailyActivity.objects.filter(student_id=demo.pk).exists()
