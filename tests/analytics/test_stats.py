@@ -205,7 +205,7 @@ def test_language_figures_split_by_the_language_the_problem_was_shown_in(wrong_k
 def test_demo_students_answers_are_not_counted(wrong_key_problem):
     """The content team tries problems as demo students (negative Telegram ids): their
     answers are not evidence about the problem or the students."""
-    demo = StudentFactory(telegram_id=SHARED_DEMO_TELEGRAM_ID, name="Mini App demo")
+    demo = StudentFactory.create(telegram_id=SHARED_DEMO_TELEGRAM_ID, name="Mini App demo")
     answer(wrong_key_problem, demo, "999", correct=False)
     call_command("refresh_stats", stdout=io.StringIO())
     stats = ProblemStats.objects.get(problem=wrong_key_problem)
