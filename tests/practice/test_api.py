@@ -696,3 +696,19 @@ def test_streak_calendar_marks_practised_and_frozen_days_in_the_students_dates(c
     assert len(days) == 35 and days[-1]["date"] == today.isoformat()
     assert [d["state"] for d in days[-3:]] == ["practised", "freeze", "practised"]
     assert {d["state"] for d in days[:-3]} == {"none"}
+
+
+def test_a_demo_students_answers_do_not_move_ratings(library):
+    from apps.students.services import demo_sign_in
+
+    demo = demo_sign_in(user=None).student
+    demo.grade, demo.language = 7, "bn"
+    demo.save(update_fields=["grade", "language"])
+    client = client_for(demo)
+    session = _start(client)
+    problem_id = session["problems"][0]["problem_id"]
+    before = Problem.objects.values_list("rating", "rated_answers").get(pk=problem_id)
+    assert _answer(client, session["id"], problem_id, wrong_answer(problem_id)).status_code == 200
+    assert Problem.objects.values_list("rating", "rated_answers").get(pk=problem_id) == before
+    demo.refresh_from_db()
+    assert (demo.ability, demo.rated_answers) == (0.0, 0)
