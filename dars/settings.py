@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "apps.billing",
     "apps.ai",
     "apps.analytics",
+    "apps.notify",
+    "apps.outreach",
+    "apps.bot",
     "apps.miniapp",
 ]
 
@@ -318,6 +321,12 @@ AI_CLAIM_LEASE_SECONDS = env.int("AI_CLAIM_LEASE_SECONDS", default=120)
 # A problem whose hints failed to be written this many times is left to the content team (the
 # admin's "AI hint generations" page can ask for another try).
 AI_HINT_MAX_ATTEMPTS = env.int("AI_HINT_MAX_ATTEMPTS", default=3)
+
+# --- Messages out (apps.notify): Telegram Bot API and Twilio SMS, through the task queue --------
+
+# --- Telegram bot (apps.bot): the webhook at /telegram/webhook/ ------------------------------
+
+# --- Streak reminders and weekly guardian reports (apps.outreach) ---------------------------
 
 # --- Task queue (Celery) ---------------------------------------------------------------------
 # Empty broker (the default): every task runs in-process when it is sent, so a laptop needs no
