@@ -327,6 +327,20 @@ AI_HINT_MAX_ATTEMPTS = env.int("AI_HINT_MAX_ATTEMPTS", default=3)
 # --- Telegram bot (apps.bot): the webhook at /telegram/webhook/ ------------------------------
 
 # --- Streak reminders and weekly guardian reports (apps.outreach) ---------------------------
+# A student who has not practised by this local time (their Student.timezone) gets one
+# reminder that day, unless they chose another time or turned reminders off (HH:MM, 24-hour).
+REMINDER_DEFAULT_TIME = env.str("REMINDER_DEFAULT_TIME", default="19:00")
+# How often beat looks for students due a reminder, and how many are handled per transaction.
+REMINDER_CHECK_SECONDS = env.int("REMINDER_CHECK_SECONDS", default=300)
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=200)
+# The weekly guardian report is due from Friday at this local time (the guardian's timezone).
+GUARDIAN_REPORT_LOCAL_TIME = env.str("GUARDIAN_REPORT_LOCAL_TIME", default="18:00")
+GUARDIAN_REPORT_CHECK_SECONDS = env.int("GUARDIAN_REPORT_CHECK_SECONDS", default=3600)
+GUARDIAN_REPORT_BATCH_SIZE = env.int("GUARDIAN_REPORT_BATCH_SIZE", default=100)
+# A topic needs this many answers in the week to be named strongest or weakest.
+GUARDIAN_REPORT_MIN_TOPIC_ANSWERS = env.int("GUARDIAN_REPORT_MIN_TOPIC_ANSWERS", default=3)
+# A guardian link code (bot /guardian, the Mini App) is valid this long, and once.
+GUARDIAN_CODE_TTL_HOURS = env.int("GUARDIAN_CODE_TTL_HOURS", default=72)
 
 # --- Task queue (Celery) ---------------------------------------------------------------------
 # Empty broker (the default): every task runs in-process when it is sent, so a laptop needs no

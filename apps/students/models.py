@@ -1,4 +1,8 @@
+import zoneinfo
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +13,24 @@ from apps.students.domain import (
     GRADES,
     LANGUAGES,
     SHARED_DEMO_TELEGRAM_ID,
+)
+
+
+def validate_timezone(value: str) -> None:
+    """An IANA time zone name (Asia/Dhaka, Europe/London)."""
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone name such as Asia/Dhaka or Europe/London."),
+            code="invalid_timezone",
+            params={"value": value},
+        )
+
+
+# E.164: a plus sign, then 8 to 15 digits, the first not 0.
+validate_phone = RegexValidator(
+    r"^\+[1-9][0-9]{7,14}$",
+    _("Enter the phone number in international format, e.g. +8801712345678."),
+    code="invalid_phone",
 )
 
 
@@ -169,14 +191,48 @@ class ServiceAPIKey(models.Model):
 
 
 class Guardian(TimeStampedModel):
-    """A parent or guardian who follows one or more students."""
+    """A parent or guardian who follows one or more students: reached on Telegram when linked
+    there, otherwise by SMS once they consented (apps.outreach sends the weekly report)."""
 
     name = models.CharField(_("name"), max_length=100)
+    # Empty for a guardian who linked through Telegram and gave no number.
     phone = models.CharField(
-        _("phone"), max_length=20, help_text=_("International format, e.g. +8801712345678")
+        _("phone"),
+        max_length=20,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("International format, e.g. +8801712345678"),
     )
     email = models.EmailField(_("email"), blank=True)
     telegram_id = models.BigIntegerField(_("Telegram id"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=Student.Language.choices,
+        default=Student.Language.BENGALI,
+        db_default=Student.Language.BENGALI,
+        help_text=_("The language of the reports this guardian receives"),
+    )
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=DEFAULT_TIMEZONE,
+        db_default=DEFAULT_TIMEZONE,
+        validators=[validate_timezone],
+        help_text=_("The weekly report arrives on Friday evening in this time zone"),
+    )
+    sms_consent_at = models.DateTimeField(
+        _("SMS consent given at"),
+        null=True,
+        blank=True,
+        help_text=_("When the guardian agreed to receive reports by SMS; empty: no SMS"),
+    )
+    reports_stopped_at = models.DateTimeField(
+        _("reports stopped at"),
+        null=True,
+        blank=True,
+        help_text=_("When the guardian asked to stop the weekly reports; empty: reports are sent"),
+    )
     students = models.ManyToManyField(
         Student,
         through="GuardianStudent",
@@ -197,7 +253,16 @@ class Guardian(TimeStampedModel):
                 name="uq_guardians_telegram_id",
             ),
             models.CheckConstraint(condition=~Q(name=""), name="ck_guardians_name_not_empty"),
-            models.CheckConstraint(condition=~Q(phone=""), name="ck_guardians_phone_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(phone="") | Q(telegram_id__isnull=False),
+                name="ck_guardians_phone_or_telegram",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=list(LANGUAGES)), name="ck_guardians_language_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(timezone=""), name="ck_guardians_timezone_not_empty"
+            ),
         ]
 
     def __str__(self) -> str:

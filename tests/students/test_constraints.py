@@ -43,13 +43,25 @@ def test_duplicate_telegram_id_is_rejected(db_rejects):
 
 @pytest.mark.parametrize(
     ("assignment", "constraint"),
-    [("name = ''", "ck_guardians_name_not_empty"), ("phone = ''", "ck_guardians_phone_not_empty")],
+    [
+        ("name = ''", "ck_guardians_name_not_empty"),
+        # A guardian is reachable: a phone, or a Telegram account (the factory's has none).
+        ("phone = ''", "ck_guardians_phone_or_telegram"),
+        ("language = 'fr'", "ck_guardians_language_valid"),
+        ("timezone = ''", "ck_guardians_timezone_not_empty"),
+    ],
 )
 def test_guardian_check_constraints(db_rejects, assignment, constraint):
     guardian = GuardianFactory.create()
     db_rejects(
         f"UPDATE guardians SET {assignment} WHERE id = %s", [guardian.pk], expected=[constraint]
     )
+
+
+def test_guardian_on_telegram_may_have_no_phone():
+    guardian = GuardianFactory.create(phone="", telegram_id=777)
+    guardian.refresh_from_db()
+    assert (guardian.phone, guardian.telegram_id) == ("", 777)
 
 
 def test_guardian_telegram_id_unique_when_set(db_rejects):
