@@ -323,6 +323,33 @@ AI_CLAIM_LEASE_SECONDS = env.int("AI_CLAIM_LEASE_SECONDS", default=120)
 AI_HINT_MAX_ATTEMPTS = env.int("AI_HINT_MAX_ATTEMPTS", default=3)
 
 # --- Messages out (apps.notify): Telegram Bot API and Twilio SMS, through the task queue --------
+# Every message Dars sends is a row (outgoing_messages) sent by the `notify.deliver` task
+# (README, "Messages out"). Telegram is off while TELEGRAM_BOT_TOKEN is empty, SMS while the
+# Twilio account is not set: such messages stay queued, and are sent once it is.
+# The Bot API server's root (no /bot<token>): Telegram's, a local Bot API server, or a fake.
+TELEGRAM_API_BASE_URL = env.str("TELEGRAM_API_BASE_URL", default="https://api.telegram.org")
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+# The sender: a Twilio number (E.164), or a messaging service (MG…), which wins when both are set.
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="https://api.twilio.com")
+# Tries per message (a 429, a 5xx, no connection) before it is marked failed; the wait after the
+# n-th try is base·2^(n-1) seconds, at most the cap (or what Telegram's 429 asks for).
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
+NOTIFY_RETRY_BASE_SECONDS = env.float("NOTIFY_RETRY_BASE_SECONDS", default=10.0)
+NOTIFY_RETRY_MAX_SECONDS = env.float("NOTIFY_RETRY_MAX_SECONDS", default=900.0)
+# Seconds to wait for Telegram or Twilio (connect, read).
+NOTIFY_TIMEOUT_SECONDS = env.float("NOTIFY_TIMEOUT_SECONDS", default=10.0)
+# Telegram's flood limits, shared by all workers through the cache (0 turns one off).
+NOTIFY_TELEGRAM_GLOBAL_PER_SECOND = env.int("NOTIFY_TELEGRAM_GLOBAL_PER_SECOND", default=30)
+NOTIFY_TELEGRAM_PER_CHAT_PER_SECOND = env.float("NOTIFY_TELEGRAM_PER_CHAT_PER_SECOND", default=1.0)
+# How often beat sends what is due again and closes claims left by a worker that died: a
+# message still "sending" after NOTIFY_SENDING_LEASE_SECONDS is marked failed, not resent.
+NOTIFY_SWEEP_SECONDS = env.int("NOTIFY_SWEEP_SECONDS", default=60)
+NOTIFY_SENDING_LEASE_SECONDS = env.int("NOTIFY_SENDING_LEASE_SECONDS", default=300)
+# SMS spend per calendar month (all SMS together); an SMS that would pass it is skipped.
+NOTIFY_SMS_MONTHLY_BUDGET_USD = Decimal(env.str("NOTIFY_SMS_MONTHLY_BUDGET_USD", default="20.00"))
 
 # --- Telegram bot (apps.bot): the webhook at /telegram/webhook/ ------------------------------
 
@@ -362,6 +389,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.refresh_stats",
         "schedule": float(STATS_REFRESH_SECONDS),
     },
+    "send-due-messages": {"task": "notify.send_due", "schedule": float(NOTIFY_SWEEP_SECONDS)},
 }
 
 STATIC_URL = "static/"
@@ -423,5 +451,6 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # axes logs every successful sign-in at INFO; its lockouts (WARNING) are what matter.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # httpx (python-telegram-bot's client) logs every request's URL, which holds the bot token.
+    "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
+pytest_plugins = ["tests.fakes.fixtures"]
+
 
 def _run_raw(sql: str, params: Sequence[Any]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:

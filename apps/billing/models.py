@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.content.models import Problem
 from apps.practice.models import PracticeSession
-from apps.students.models import Student
+from apps.students.models import Guardian, Student
 
 
 class ModelPrice(models.Model):
@@ -47,6 +47,49 @@ class ModelPrice(models.Model):
         return f"{self.provider}/{self.model}"
 
 
+class SmsPrice(models.Model):
+    """What one SMS segment costs to destinations starting with `prefix` (the longest matching
+    prefix wins; `+` alone is the fallback). Prices are data, edited in the admin."""
+
+    class Provider(models.TextChoices):
+        TWILIO = "twilio", "Twilio"
+
+    provider = models.CharField(
+        _("provider"), max_length=20, choices=Provider.choices, default=Provider.TWILIO
+    )
+    prefix = models.CharField(
+        _("number prefix"),
+        max_length=8,
+        help_text=_(
+            "The start of the phone numbers this price is for, e.g. +880 for Bangladesh; "
+            "+ alone is the price for every other country."
+        ),
+    )
+    usd_per_segment = models.DecimalField(_("USD per SMS segment"), max_digits=8, decimal_places=4)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        db_table = "sms_prices"
+        ordering = ["provider", "prefix"]
+        verbose_name = _("SMS price")
+        verbose_name_plural = _("SMS prices")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "prefix"], name="uq_sms_prices_prefix"),
+            models.CheckConstraint(
+                condition=Q(prefix__regex=r"^\+[0-9]{0,7}$"), name="ck_sms_prices_prefix_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(usd_per_segment__gte=0), name="ck_sms_prices_nonnegative"
+            ),
+            models.CheckConstraint(
+                condition=Q(provider__in=["twilio"]), name="ck_sms_prices_provider_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.prefix}: {self.usd_per_segment} USD"
+
+
 class CostRecord(models.Model):
     """One external call that costs money, whether it succeeded or not."""
 
@@ -67,6 +110,15 @@ class CostRecord(models.Model):
         blank=True,
         related_name="cost_records",
         verbose_name=_("student"),
+    )
+    # The guardian an SMS went to (guardian reports), kept like the student.
+    guardian = models.ForeignKey(
+        Guardian,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cost_records",
+        verbose_name=_("guardian"),
     )
     session = models.ForeignKey(
         PracticeSession,

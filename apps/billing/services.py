@@ -17,10 +17,10 @@ from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from apps.billing.models import CostRecord, ModelPrice
+from apps.billing.models import CostRecord, ModelPrice, SmsPrice
 from apps.billing.pricing import Price, TokenUsage, cost_usd
 from apps.content.models import Problem
-from apps.students.models import Student
+from apps.students.models import Guardian, Student
 
 
 def price_for(model: str, *, provider: str = "claude") -> Price:
@@ -33,6 +33,17 @@ def price_for(model: str, *, provider: str = "claude") -> Price:
         cache_write_per_mtok=row.cache_write_usd_per_mtok,
         cache_read_per_mtok=row.cache_read_usd_per_mtok,
     )
+
+
+def sms_price_for(phone: str, *, provider: str = "twilio") -> Decimal | None:
+    """USD per segment to `phone` (E.164): the price of the longest matching prefix (`+` is the
+    fallback), or None when the table has none."""
+    prefixes = [phone[:length] for length in range(1, min(len(phone), 8) + 1)]
+    rows = SmsPrice.objects.filter(provider=provider, prefix__in=prefixes).values_list(
+        "prefix", "usd_per_segment"
+    )
+    best = max(rows, key=lambda row: len(row[0]), default=None)
+    return best[1] if best is not None else None
 
 
 def month_start(at: dt.datetime) -> dt.datetime:
@@ -78,6 +89,7 @@ def cost_record_create(
     price: Price | None = None,
     cost: Decimal | None = None,
     student: Student | None = None,
+    guardian: Guardian | None = None,
     session_id: int | None = None,
     problem: Problem | None = None,
     error: str = "",
@@ -89,6 +101,7 @@ def cost_record_create(
         cost = cost_usd(usage, price) if price is not None else Decimal(0)
     return CostRecord.objects.create(
         student=student,
+        guardian=guardian,
         session_id=session_id,
         problem=problem,
         operation=operation,

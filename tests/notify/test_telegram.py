@@ -1,0 +1,284 @@
+"""Telegram messages go out through the queue and the real python-telegram-bot, against the
+local fake Bot API: sent once, retried when Telegram asks, given up when refused for good."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from apps.notify import limiter, services, tasks
+from apps.notify.models import OutgoingMessage
+from tests.notify.factories import queue_telegram
+from tests.students.factories import StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = OutgoingMessage.Status
+BUTTONS = {"inline_keyboard": [[{"text": "Practise now", "callback_data": "practice:start"}]]}
+
+
+def _reload(message: OutgoingMessage) -> OutgoingMessage:
+    return OutgoingMessage.objects.get(pk=message.pk)
+
+
+def _make_due(message: OutgoingMessage) -> None:
+    OutgoingMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+
+
+def test_a_queued_message_is_sent_after_the_commit_with_its_buttons(
+    fake_telegram, django_capture_on_commit_callbacks
+):
+    student = StudentFactory()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = queue_telegram(
+            chat_id=555_001, text="আজকের অনুশীলন", reply_markup=BUTTONS, student=student
+        )
+        assert fake_telegram.calls() == []  # nothing leaves before the commit
+    assert _reload(message).status == Status.QUEUED
+    for callback in callbacks:
+        callback()
+
+    [params] = fake_telegram.sent(chat_id=555_001)
+    assert params["text"] == "আজকের অনুশীলন"
+    assert params["reply_markup"] == BUTTONS
+    sent = _reload(message)
+    assert (sent.status, sent.attempts, sent.provider_message_id) == (Status.SENT, 1, "1")
+    assert sent.sent_at is not None and sent.student == student and sent.last_error == ""
+
+
+def test_a_message_queued_in_a_transaction_that_rolls_back_is_never_sent(
+    fake_telegram, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        queue_telegram()
+        raise RuntimeError("the caller fails after queueing")
+    assert not OutgoingMessage.objects.exists()
+    assert fake_telegram.calls() == []
+
+
+def test_a_dedupe_key_used_before_returns_the_first_message_and_sends_nothing_more(
+    fake_telegram, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = queue_telegram(text="Your streak: 5 days", kind="reminder", dedupe_key="r:1:day")
+        again = queue_telegram(text="Your streak: 5 days", kind="reminder", dedupe_key="r:1:day")
+    assert again.pk == first.pk
+    assert OutgoingMessage.objects.count() == 1
+    assert fake_telegram.texts() == ["Your streak: 5 days"]
+
+
+def test_a_task_run_again_for_a_sent_message_sends_nothing(
+    fake_telegram, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue_telegram()
+    assert tasks.deliver.delay(message.pk) is not None  # acks_late: the task may run twice
+    assert tasks.deliver.apply(args=[message.pk]).get() == "nothing to do"
+    assert len(fake_telegram.calls("sendMessage")) == 1
+    assert _reload(message).attempts == 1
+
+
+def test_a_message_another_worker_has_claimed_is_left_to_it(fake_telegram):
+    message = queue_telegram()  # on_commit never runs here: the row is only queued
+    OutgoingMessage.objects.filter(pk=message.pk).update(
+        status=Status.SENDING, claimed_at=timezone.now()
+    )
+    assert services.message_deliver(message_id=message.pk).outcome == "nothing to do"
+    assert fake_telegram.calls() == []
+
+
+def test_telegrams_retry_after_is_honoured(fake_telegram, django_capture_on_commit_callbacks):
+    fake_telegram.fail("sendMessage", status=429, retry_after=7)
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue_telegram()
+    after = timezone.now()
+    waiting = _reload(message)
+    assert waiting.status == Status.QUEUED and waiting.attempts == 1
+    assert "retry after 7" in waiting.last_error.lower() or "7" in waiting.last_error
+    assert waiting.next_attempt_at is not None
+    assert before + dt.timedelta(seconds=7) <= waiting.next_attempt_at
+    assert waiting.next_attempt_at <= after + dt.timedelta(seconds=7)
+
+    # Before its time, neither a task nor the sweeper sends it.
+    assert services.message_deliver(message_id=message.pk).outcome == "not due"
+    assert tasks.send_due.apply().get() == 0
+    assert fake_telegram.sent() == []
+
+    _make_due(message)
+    assert tasks.send_due.apply().get() == 1
+    assert len(fake_telegram.sent()) == 1
+    sent = _reload(message)
+    assert (sent.status, sent.attempts) == (Status.SENT, 2)
+
+
+def test_a_user_who_blocked_the_bot_fails_the_message_for_good(
+    fake_telegram, django_capture_on_commit_callbacks
+):
+    fake_telegram.fail("sendMessage", status=403, chat_id=555_002)
+    with django_capture_on_commit_callbacks(execute=True):
+        blocked = queue_telegram(chat_id=555_002)
+        other = queue_telegram(chat_id=555_003)
+    failed = _reload(blocked)
+    assert failed.status == Status.FAILED and failed.attempts == 1
+    assert "blocked by the user" in failed.last_error
+    assert _reload(other).status == Status.SENT
+    OutgoingMessage.objects.filter(pk=blocked.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    assert tasks.send_due.apply().get() == 0  # never tried again
+    assert len(fake_telegram.calls("sendMessage")) == 2
+
+
+def test_chat_not_found_fails_the_message(fake_telegram, django_capture_on_commit_callbacks):
+    fake_telegram.fail("sendMessage", status=400)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue_telegram()
+    failed = _reload(message)
+    assert failed.status == Status.FAILED
+    assert "chat not found" in failed.last_error.lower()
+
+
+def test_server_errors_back_off_exponentially_then_give_up(
+    fake_telegram, django_capture_on_commit_callbacks, settings
+):
+    settings.NOTIFY_MAX_ATTEMPTS = 3
+    settings.NOTIFY_RETRY_BASE_SECONDS = 10
+    fake_telegram.fail("sendMessage", status=500, times=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue_telegram()
+    waits = []
+    for _ in range(2):
+        waiting = _reload(message)
+        assert waiting.status == Status.QUEUED
+        assert waiting.next_attempt_at is not None
+        waits.append(waiting.next_attempt_at - timezone.now())
+        _make_due(message)
+        tasks.send_due.apply()
+    assert dt.timedelta(seconds=8) < waits[0] <= dt.timedelta(seconds=10)
+    assert dt.timedelta(seconds=18) < waits[1] <= dt.timedelta(seconds=20)
+    given_up = _reload(message)
+    assert given_up.status == Status.FAILED and given_up.attempts == 3
+    assert given_up.last_error.startswith("Gave up after 3 attempts")
+    assert fake_telegram.sent() == []
+
+
+def test_a_lost_answer_is_not_sent_again(fake_telegram, django_capture_on_commit_callbacks):
+    """The request reached Telegram and the connection dropped: it may have been delivered,
+    so it is marked failed (delivery unknown) and never resent by the sweeper."""
+    fake_telegram.fail("sendMessage", drop=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue_telegram()
+    failed = _reload(message)
+    assert failed.status == Status.FAILED
+    assert failed.last_error.startswith(services.UNKNOWN_PREFIX)
+    OutgoingMessage.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    tasks.send_due.apply()
+    assert len(fake_telegram.calls("sendMessage")) == 1
+
+
+def test_telegram_down_is_retried(fake_telegram, django_capture_on_commit_callbacks, settings):
+    """No connection at all (nothing reached Telegram): safe to try again later."""
+    settings.TELEGRAM_API_BASE_URL = "http://127.0.0.1:9"  # discard port: refused
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue_telegram()
+    waiting = _reload(message)
+    assert waiting.status == Status.QUEUED and waiting.attempts == 1
+    assert waiting.last_error
+    settings.TELEGRAM_API_BASE_URL = fake_telegram.url
+    _make_due(message)
+    tasks.send_due.apply()
+    assert _reload(message).status == Status.SENT
+
+
+def test_a_claim_left_by_a_dead_worker_is_closed_as_unknown_and_not_resent(fake_telegram):
+    message = queue_telegram()
+    OutgoingMessage.objects.filter(pk=message.pk).update(
+        status=Status.SENDING, claimed_at=timezone.now() - dt.timedelta(hours=1), attempts=1
+    )
+    tasks.send_due.apply()
+    failed = _reload(message)
+    assert failed.status == Status.FAILED
+    assert failed.last_error.startswith(services.UNKNOWN_PREFIX)
+    assert fake_telegram.calls() == []
+
+
+def test_a_message_whose_task_was_lost_is_sent_by_the_sweeper(fake_telegram):
+    message = queue_telegram()  # its on-commit task never ran (the broker was down)
+    assert tasks.send_due.apply().get() == 0  # a fresh message is its own task's
+    OutgoingMessage.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    assert tasks.send_due.apply().get() == 1
+    assert _reload(message).status == Status.SENT
+
+
+def test_without_a_token_messages_wait_until_telegram_is_configured(
+    fake_telegram, django_capture_on_commit_callbacks, settings
+):
+    settings.TELEGRAM_BOT_TOKEN = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue_telegram()
+    assert _reload(message).status == Status.QUEUED
+    assert fake_telegram.calls() == []
+    settings.TELEGRAM_BOT_TOKEN = fake_telegram.token
+    OutgoingMessage.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    tasks.send_due.apply()
+    assert _reload(message).status == Status.SENT
+
+
+def test_one_message_a_second_per_chat(fake_telegram, settings):
+    settings.NOTIFY_TELEGRAM_PER_CHAT_PER_SECOND = 0.01  # one per 100 s: no race with the clock
+    first, second = queue_telegram(chat_id=777, text="1"), queue_telegram(chat_id=777, text="2")
+    elsewhere = queue_telegram(chat_id=778, text="3")
+
+    assert services.message_deliver(message_id=first.pk).outcome == Status.SENT
+    step = services.message_deliver(message_id=second.pk)
+    assert step.outcome == "paced" and step.retry_in == pytest.approx(100)
+    assert services.message_deliver(message_id=elsewhere.pk).outcome == Status.SENT
+
+    held = _reload(second)
+    assert (held.status, held.attempts) == (Status.QUEUED, 0)  # pacing is not a failed attempt
+    assert held.next_attempt_at is not None and held.next_attempt_at > timezone.now()
+    assert fake_telegram.texts() == ["1", "3"]
+
+
+def test_the_global_limit_is_shared_within_a_second(settings):
+    settings.NOTIFY_TELEGRAM_GLOBAL_PER_SECOND = 2
+    settings.NOTIFY_TELEGRAM_PER_CHAT_PER_SECOND = 0
+    second = 1_800_000_000.25
+    assert limiter.telegram_wait("1", now=second) == 0
+    assert limiter.telegram_wait("2", now=second + 0.1) == 0
+    assert limiter.telegram_wait("3", now=second + 0.2) == pytest.approx(0.55)
+    assert limiter.telegram_wait("3", now=second + 1) == 0  # the next second
+
+
+def test_a_group_that_became_a_supergroup_gets_the_message_at_its_new_id(
+    fake_telegram, django_capture_on_commit_callbacks
+):
+    fake_telegram.fail(
+        "sendMessage",
+        status=400,
+        description="Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=-1001234567890,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue_telegram(chat_id=-4001)
+    moved = _reload(message)
+    assert (moved.status, moved.to) == (Status.QUEUED, "-1001234567890")
+    tasks.send_due.apply()
+    assert _reload(message).status == Status.SENT
+    assert fake_telegram.texts(chat_id=-1001234567890) == ["Hello"]
