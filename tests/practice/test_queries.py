@@ -7,6 +7,7 @@ the numbers are pinned so a change that adds a query per row (or at all) is noti
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -59,8 +60,10 @@ def _history(student, problems, sessions: int = 300) -> None:
     SessionProblem.objects.bulk_create(items)
     Response.objects.bulk_create(responses)
     HintView.objects.bulk_create(views)
+    # Practised today in the student's own time zone (not UTC's date: they differ for hours).
+    today = timezone.localtime(now, zoneinfo.ZoneInfo(student.timezone)).date()
     Streak.objects.create(
-        student=student, current_streak=3, longest_streak=40, last_practice_date=now.date()
+        student=student, current_streak=3, longest_streak=40, last_practice_date=today
     )
     for topic_id in {p.topic_id for p in problems}:
         TopicMastery.objects.create(
