@@ -390,6 +390,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(STATS_REFRESH_SECONDS),
     },
     "send-due-messages": {"task": "notify.send_due", "schedule": float(NOTIFY_SWEEP_SECONDS)},
+    "send-reminders": {
+        "task": "outreach.send_reminders",
+        "schedule": float(REMINDER_CHECK_SECONDS),
+    },
+    "send-guardian-reports": {
+        "task": "outreach.send_guardian_reports",
+        "schedule": float(GUARDIAN_REPORT_CHECK_SECONDS),
+    },
 }
 
 STATIC_URL = "static/"

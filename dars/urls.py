@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from apps.core.health import healthz
 from apps.core.language import set_staff_language
 from apps.core.views import favicon
+from apps.outreach import api as outreach_api
 from apps.practice import api as practice_api
 from apps.students import api as students_api
 
@@ -49,6 +50,7 @@ api_v1 = [
     path("streak/calendar/", practice_api.StreakCalendarView.as_view(), name="streak-calendar"),
     path("progress/", practice_api.ProgressView.as_view(), name="progress"),
     path("mistakes/", practice_api.MistakeListView.as_view(), name="mistakes"),
+    path("guardian-code/", outreach_api.GuardianCodeView.as_view(), name="guardian-code"),
 ]
 
 urlpatterns = [

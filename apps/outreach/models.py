@@ -146,7 +146,6 @@ class GuardianReport(models.Model):
 
     class Skipped(models.TextChoices):
         NO_CONSENT = "no_consent", _("No Telegram, and no consent to SMS")
-        NO_PHONE = "no_phone", _("No Telegram and no phone number")
 
     guardian = models.ForeignKey(
         Guardian,
@@ -176,7 +175,7 @@ class GuardianReport(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(channel__in=["telegram", "sms"], skipped="")
-                | Q(channel="none", skipped__in=["no_consent", "no_phone"]),
+                | Q(channel="none", skipped="no_consent"),
                 name="ck_guardian_reports_skipped_iff_not_sent",
             ),
             models.CheckConstraint(

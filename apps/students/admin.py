@@ -21,7 +21,24 @@ class GuardianLinkInline(admin.TabularInline):
 
 @admin.register(Guardian)
 class GuardianAdmin(admin.ModelAdmin):
-    list_display = ["name", "phone", "email", "telegram_id", "created_at"]
+    """Guardians and the students they follow. apps.outreach extends this page (SMS consent,
+    stopping the reports, entering a link code, the test report)."""
+
+    list_display = [
+        "name",
+        "phone",
+        "telegram_id",
+        "language",
+        "timezone",
+        "sms_consent_at",
+        "reports_stopped_at",
+        "created_at",
+    ]
+    list_filter = [
+        "language",
+        ("sms_consent_at", admin.EmptyFieldListFilter),
+        ("reports_stopped_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["name", "phone", "email", "=telegram_id"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [GuardianLinkInline]

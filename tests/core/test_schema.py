@@ -19,6 +19,7 @@ def test_schema_is_valid_and_generates_without_warnings(tmp_path):
         "/api/v1/sessions/{session_id}/hints/",
         "/api/v1/streak/",
         "/api/v1/progress/",
+        "/api/v1/guardian-code/",
     ):
         assert f"{path}:" in text
     assert "studentToken" in text and "serviceApiKey" in text
