@@ -352,6 +352,23 @@ NOTIFY_SENDING_LEASE_SECONDS = env.int("NOTIFY_SENDING_LEASE_SECONDS", default=3
 NOTIFY_SMS_MONTHLY_BUDGET_USD = Decimal(env.str("NOTIFY_SMS_MONTHLY_BUDGET_USD", default="20.00"))
 
 # --- Telegram bot (apps.bot): the webhook at /telegram/webhook/ ------------------------------
+# Telegram posts every update to /telegram/webhook/ with this secret in the
+# X-Telegram-Bot-Api-Secret-Token header (1-256 of A-Z a-z 0-9 _ -). Empty: the webhook is off
+# (404). `manage.py telegram_setup` registers the webhook with it.
+TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
+# The public https address of this Dars (e.g. https://dars.example.org): telegram_setup
+# registers <it>/telegram/webhook/ as the webhook.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
+# The Mini App's public https URL (the bot's "Open Dars" button and menu button). Default:
+# PUBLIC_BASE_URL + /app/; empty when neither is set (the bot then offers practice in the
+# chat only).
+MINIAPP_URL = env.str("MINIAPP_URL", default=f"{PUBLIC_BASE_URL}/app/" if PUBLIC_BASE_URL else "")
+# Updates one chat may send (N/second|minute|hour|day); past that the chat is told to slow
+# down and its updates are dropped until the period ends. Empty: no limit.
+BOT_CHAT_RATE = env.str("BOT_CHAT_RATE", default="30/minute")
+# Handled update ids are kept this long to recognise a redelivery (Telegram gives up within
+# a day); the bot.prune_updates task forgets older ones.
+BOT_PROCESSED_UPDATES_KEEP_DAYS = env.int("BOT_PROCESSED_UPDATES_KEEP_DAYS", default=7)
 
 # --- Streak reminders and weekly guardian reports (apps.outreach) ---------------------------
 # A student who has not practised by this local time (their Student.timezone) gets one
@@ -384,6 +401,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "expire-abandoned-sessions": {"task": "practice.expire_sessions", "schedule": 300.0},
+    "prune-bot-updates": {"task": "bot.prune_updates", "schedule": 86400.0},
     "write-missing-hints": {"task": "ai.fill_missing_hints", "schedule": 600.0},
     "refresh-item-statistics": {
         "task": "analytics.refresh_stats",

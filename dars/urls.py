@@ -62,6 +62,7 @@ urlpatterns = [
     path("app/", include("apps.miniapp.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's set-up script as a file: no inline script (CSP).
+    path("telegram/webhook/", include("apps.bot.urls")),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 
