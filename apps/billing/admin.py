@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.admin_tools import ReadOnlyAdminMixin
 from apps.core.charts import bars
 
-from .models import CostRecord, ModelPrice
+from .models import CostRecord, ModelPrice, SmsPrice
 from .selectors import cost_report, parse_month
 
 
@@ -32,6 +32,16 @@ class ModelPriceAdmin(admin.ModelAdmin):
     ]
     list_filter = ["provider"]
     search_fields = ["model"]
+
+
+@admin.register(SmsPrice)
+class SmsPriceAdmin(admin.ModelAdmin):
+    """USD per SMS segment by destination prefix (the longest matching prefix is used)."""
+
+    list_display = ["provider", "prefix", "usd_per_segment", "updated_at"]
+    list_filter = ["provider"]
+    search_fields = ["prefix"]
+    ordering = ["provider", "prefix"]
 
 
 @admin.register(CostRecord)

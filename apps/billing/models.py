@@ -1,3 +1,4 @@
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -60,12 +61,22 @@ class SmsPrice(models.Model):
     prefix = models.CharField(
         _("number prefix"),
         max_length=8,
+        validators=[
+            RegexValidator(
+                r"^\+[0-9]{0,7}$", message=_("A prefix is + and up to 7 digits, e.g. +880.")
+            )
+        ],
         help_text=_(
             "The start of the phone numbers this price is for, e.g. +880 for Bangladesh; "
             "+ alone is the price for every other country."
         ),
     )
-    usd_per_segment = models.DecimalField(_("USD per SMS segment"), max_digits=8, decimal_places=4)
+    usd_per_segment = models.DecimalField(
+        _("USD per SMS segment"),
+        max_digits=8,
+        decimal_places=4,
+        validators=[MinValueValidator(0)],
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

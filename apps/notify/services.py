@@ -52,15 +52,9 @@ def _invalid(field: str, message: str) -> DarsError:
     return DarsError(message, code="invalid_message", details={"field": field})
 
 
-def _validate(
-    *,
-    channel: str,
-    to: str,
-    text: str,
-    kind: str,
-    dedupe_key: str | None,
-    reply_markup: dict | None,
-) -> None:
+def _validate(message: OutgoingMessage) -> None:
+    channel, to, text, kind = message.channel, message.to, message.text, message.kind
+    reply_markup, dedupe_key = message.reply_markup, message.dedupe_key
     if channel not in domain.CHANNELS:
         raise _invalid(
             "channel", _("Unknown channel %(channel)r: use telegram or sms.") % {"channel": channel}
@@ -126,10 +120,14 @@ def _is_json_object(value: object) -> bool:
     return True
 
 
-def _send_after_commit(message_id: int) -> None:
+def _send(message_id: int) -> None:
     from apps.notify.tasks import deliver  # the task module imports this one
 
-    transaction.on_commit(lambda: deliver.delay(message_id))
+    deliver.delay(message_id)
+
+
+def _send_after_commit(message_id: int) -> None:
+    transaction.on_commit(lambda: _send(message_id))
 
 
 def message_queue(
@@ -147,14 +145,6 @@ def message_queue(
     commit. With a `dedupe_key` already used, the existing message is returned and nothing is
     sent (the unique constraint decides a race). Invalid input raises `DarsError`
     (code `invalid_message`, `details.field`) and writes nothing."""
-    _validate(
-        channel=channel,
-        to=to,
-        text=text,
-        kind=kind,
-        dedupe_key=dedupe_key,
-        reply_markup=reply_markup,
-    )
     message = OutgoingMessage(
         channel=channel,
         to=to,
@@ -165,6 +155,7 @@ def message_queue(
         student=student,
         guardian=guardian,
     )
+    _validate(message)
     if dedupe_key is None:
         message.save()
     else:
@@ -346,6 +337,15 @@ def messages_sweep(*, now: dt.datetime | None = None) -> Sweep:
         .values_list("pk", flat=True)[:_SWEEP_BATCH]
     )
     return Sweep(abandoned=abandoned, due=due)
+
+
+def messages_send_due() -> Sweep:
+    """The sweeper (`notify.send_due`, `send_due_messages`): close dead workers' claims and
+    send every message that is due (to the worker, or at once without a broker)."""
+    sweep = messages_sweep()
+    for message_id in sweep.due:
+        _send(message_id)
+    return sweep
 
 
 def messages_retry(*, message_ids: Iterable[int]) -> int:

@@ -24,7 +24,4 @@ def deliver(self: Task, message_id: int) -> str:
 def send_due() -> int:
     """Beat, every NOTIFY_SWEEP_SECONDS: close claims left by dead workers and send what is due
     (retries whose time came, messages whose task was lost)."""
-    sweep = services.messages_sweep()
-    for message_id in sweep.due:
-        deliver.delay(message_id)
-    return len(sweep.due)
+    return len(services.messages_send_due().due)

@@ -18,9 +18,10 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes.server import JsonHandler, LocalServer
 
 BOT_ID = 7_000_000_001
 BOT_USERNAME = "DarsTestBot"
@@ -77,10 +78,7 @@ class FakeTelegram:
         self.webhook: dict[str, Any] = {}
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
+        class Handler(JsonHandler):
             def do_GET(self) -> None:
                 self._handle()
 
@@ -91,44 +89,25 @@ class FakeTelegram:
                 url = urlsplit(self.path)
                 parts = url.path.strip("/").split("/")
                 if len(parts) != 2 or not parts[0].startswith("bot"):
-                    self._send(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                    self.answer(404, {"ok": False, "error_code": 404, "description": "Not Found"})
                     return
                 token, method = parts[0][3:], parts[1]
                 params: dict[str, Any] = dict(parse_qsl(url.query))
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                kind = self.headers.get("Content-Type", "")
-                if raw and kind.startswith("application/json"):
+                raw = self.body()
+                if raw and self.headers.get("Content-Type", "").startswith("application/json"):
                     params.update(json.loads(raw))
                 elif raw:
                     params.update({k: _parse_value(v) for k, v in parse_qsl(raw.decode(), True)})
                 status, payload, drop = fake._answer(token, method, params)
-                if drop:
-                    self.close_connection = True
-                    self.connection.close()
-                    return
-                self._send(status, payload)
+                self.answer(status, payload, drop=drop)
 
-            def _send(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.http = LocalServer(Handler)
 
     # --- scripting and assertions ---------------------------------------------------------
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return self.http.url
 
     def fail(
         self,
@@ -173,12 +152,11 @@ class FakeTelegram:
         return [params["text"] for params in self.sent(chat_id)]
 
     def start(self) -> FakeTelegram:
-        self.thread.start()
+        self.http.start()
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.http.stop()
 
     # --- answers ----------------------------------------------------------------------------
 

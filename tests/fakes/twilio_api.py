@@ -11,15 +11,14 @@ scripted: `fake.fail(status=400, code=21211)` (invalid number), 429 (code 20429)
 from __future__ import annotations
 
 import base64
-import json
 import threading
 import uuid
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
 from apps.notify.segments import count_segments
+from tests.fakes.server import JsonHandler, LocalServer
 
 ACCOUNT_SID = "AC" + "0" * 32
 AUTH_TOKEN = "test-twilio-auth-token"
@@ -61,36 +60,18 @@ class FakeTwilio:
         self.lock = threading.Lock()
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
+        class Handler(JsonHandler):
             def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                form = dict(parse_qsl(self.rfile.read(length).decode(), True))
+                form = dict(parse_qsl(self.body().decode(), True))
                 username, password = _basic_auth(self.headers.get("Authorization", ""))
                 status, payload, drop = fake._answer(self.path, form, username, password)
-                if drop:
-                    self.close_connection = True
-                    self.connection.close()
-                    return
-                data = json.dumps(payload).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                self.answer(status, payload, drop=drop)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.http = LocalServer(Handler)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return self.http.url
 
     def fail(
         self, *, status: int = 500, code: int | None = None, times: int = 1, drop: bool = False
@@ -108,12 +89,11 @@ class FakeTwilio:
             ]
 
     def start(self) -> FakeTwilio:
-        self.thread.start()
+        self.http.start()
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.http.stop()
 
     def _answer(
         self, path: str, form: dict[str, str], username: str, password: str

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from django.utils import timezone
 
 from apps.notify import services
 from apps.notify.models import OutgoingMessage
@@ -21,4 +24,15 @@ def queue_sms(
 ) -> OutgoingMessage:
     return services.message_queue(
         channel="sms", to=to, text=text, kind=extra.pop("kind", "guardian_report"), **extra
+    )
+
+
+def reload(message: OutgoingMessage) -> OutgoingMessage:
+    return OutgoingMessage.objects.get(pk=message.pk)
+
+
+def make_due(message: OutgoingMessage) -> None:
+    """Bring a message's next attempt to now (as if its wait were over)."""
+    OutgoingMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now() - dt.timedelta(seconds=1)
     )

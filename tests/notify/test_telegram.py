@@ -4,30 +4,22 @@ local fake Bot API: sent once, retried when Telegram asks, given up when refused
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
 from apps.notify import limiter, services, tasks
 from apps.notify.models import OutgoingMessage
-from tests.notify.factories import queue_telegram
+from tests.notify.factories import make_due, queue_telegram, reload
 from tests.students.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db
 
 Status = OutgoingMessage.Status
 BUTTONS = {"inline_keyboard": [[{"text": "Practise now", "callback_data": "practice:start"}]]}
-
-
-def _reload(message: OutgoingMessage) -> OutgoingMessage:
-    return OutgoingMessage.objects.get(pk=message.pk)
-
-
-def _make_due(message: OutgoingMessage) -> None:
-    OutgoingMessage.objects.filter(pk=message.pk).update(
-        next_attempt_at=timezone.now() - dt.timedelta(seconds=1)
-    )
 
 
 def test_a_queued_message_is_sent_after_the_commit_with_its_buttons(
@@ -39,14 +31,14 @@ def test_a_queued_message_is_sent_after_the_commit_with_its_buttons(
             chat_id=555_001, text="আজকের অনুশীলন", reply_markup=BUTTONS, student=student
         )
         assert fake_telegram.calls() == []  # nothing leaves before the commit
-    assert _reload(message).status == Status.QUEUED
+    assert reload(message).status == Status.QUEUED
     for callback in callbacks:
         callback()
 
     [params] = fake_telegram.sent(chat_id=555_001)
     assert params["text"] == "আজকের অনুশীলন"
     assert params["reply_markup"] == BUTTONS
-    sent = _reload(message)
+    sent = reload(message)
     assert (sent.status, sent.attempts, sent.provider_message_id) == (Status.SENT, 1, "1")
     assert sent.sent_at is not None and sent.student == student and sent.last_error == ""
 
@@ -84,7 +76,7 @@ def test_a_task_run_again_for_a_sent_message_sends_nothing(
     assert tasks.deliver.delay(message.pk) is not None  # acks_late: the task may run twice
     assert tasks.deliver.apply(args=[message.pk]).get() == "nothing to do"
     assert len(fake_telegram.calls("sendMessage")) == 1
-    assert _reload(message).attempts == 1
+    assert reload(message).attempts == 1
 
 
 def test_a_message_another_worker_has_claimed_is_left_to_it(fake_telegram):
@@ -102,7 +94,7 @@ def test_telegrams_retry_after_is_honoured(fake_telegram, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         message = queue_telegram()
     after = timezone.now()
-    waiting = _reload(message)
+    waiting = reload(message)
     assert waiting.status == Status.QUEUED and waiting.attempts == 1
     assert "retry after 7" in waiting.last_error.lower() or "7" in waiting.last_error
     assert waiting.next_attempt_at is not None
@@ -114,10 +106,10 @@ def test_telegrams_retry_after_is_honoured(fake_telegram, django_capture_on_comm
     assert tasks.send_due.apply().get() == 0
     assert fake_telegram.sent() == []
 
-    _make_due(message)
+    make_due(message)
     assert tasks.send_due.apply().get() == 1
     assert len(fake_telegram.sent()) == 1
-    sent = _reload(message)
+    sent = reload(message)
     assert (sent.status, sent.attempts) == (Status.SENT, 2)
 
 
@@ -128,10 +120,10 @@ def test_a_user_who_blocked_the_bot_fails_the_message_for_good(
     with django_capture_on_commit_callbacks(execute=True):
         blocked = queue_telegram(chat_id=555_002)
         other = queue_telegram(chat_id=555_003)
-    failed = _reload(blocked)
+    failed = reload(blocked)
     assert failed.status == Status.FAILED and failed.attempts == 1
     assert "blocked by the user" in failed.last_error
-    assert _reload(other).status == Status.SENT
+    assert reload(other).status == Status.SENT
     OutgoingMessage.objects.filter(pk=blocked.pk).update(
         created_at=timezone.now() - dt.timedelta(hours=1)
     )
@@ -143,7 +135,7 @@ def test_chat_not_found_fails_the_message(fake_telegram, django_capture_on_commi
     fake_telegram.fail("sendMessage", status=400)
     with django_capture_on_commit_callbacks(execute=True):
         message = queue_telegram()
-    failed = _reload(message)
+    failed = reload(message)
     assert failed.status == Status.FAILED
     assert "chat not found" in failed.last_error.lower()
 
@@ -158,15 +150,15 @@ def test_server_errors_back_off_exponentially_then_give_up(
         message = queue_telegram()
     waits = []
     for _ in range(2):
-        waiting = _reload(message)
+        waiting = reload(message)
         assert waiting.status == Status.QUEUED
         assert waiting.next_attempt_at is not None
         waits.append(waiting.next_attempt_at - timezone.now())
-        _make_due(message)
+        make_due(message)
         tasks.send_due.apply()
     assert dt.timedelta(seconds=8) < waits[0] <= dt.timedelta(seconds=10)
     assert dt.timedelta(seconds=18) < waits[1] <= dt.timedelta(seconds=20)
-    given_up = _reload(message)
+    given_up = reload(message)
     assert given_up.status == Status.FAILED and given_up.attempts == 3
     assert given_up.last_error.startswith("Gave up after 3 attempts")
     assert fake_telegram.sent() == []
@@ -178,7 +170,7 @@ def test_a_lost_answer_is_not_sent_again(fake_telegram, django_capture_on_commit
     fake_telegram.fail("sendMessage", drop=True)
     with django_capture_on_commit_callbacks(execute=True):
         message = queue_telegram()
-    failed = _reload(message)
+    failed = reload(message)
     assert failed.status == Status.FAILED
     assert failed.last_error.startswith(services.UNKNOWN_PREFIX)
     OutgoingMessage.objects.filter(pk=message.pk).update(
@@ -193,13 +185,13 @@ def test_telegram_down_is_retried(fake_telegram, django_capture_on_commit_callba
     settings.TELEGRAM_API_BASE_URL = "http://127.0.0.1:9"  # discard port: refused
     with django_capture_on_commit_callbacks(execute=True):
         message = queue_telegram()
-    waiting = _reload(message)
+    waiting = reload(message)
     assert waiting.status == Status.QUEUED and waiting.attempts == 1
     assert waiting.last_error
     settings.TELEGRAM_API_BASE_URL = fake_telegram.url
-    _make_due(message)
+    make_due(message)
     tasks.send_due.apply()
-    assert _reload(message).status == Status.SENT
+    assert reload(message).status == Status.SENT
 
 
 def test_a_claim_left_by_a_dead_worker_is_closed_as_unknown_and_not_resent(fake_telegram):
@@ -208,7 +200,7 @@ def test_a_claim_left_by_a_dead_worker_is_closed_as_unknown_and_not_resent(fake_
         status=Status.SENDING, claimed_at=timezone.now() - dt.timedelta(hours=1), attempts=1
     )
     tasks.send_due.apply()
-    failed = _reload(message)
+    failed = reload(message)
     assert failed.status == Status.FAILED
     assert failed.last_error.startswith(services.UNKNOWN_PREFIX)
     assert fake_telegram.calls() == []
@@ -221,7 +213,7 @@ def test_a_message_whose_task_was_lost_is_sent_by_the_sweeper(fake_telegram):
         created_at=timezone.now() - dt.timedelta(minutes=5)
     )
     assert tasks.send_due.apply().get() == 1
-    assert _reload(message).status == Status.SENT
+    assert reload(message).status == Status.SENT
 
 
 def test_without_a_token_messages_wait_until_telegram_is_configured(
@@ -230,14 +222,14 @@ def test_without_a_token_messages_wait_until_telegram_is_configured(
     settings.TELEGRAM_BOT_TOKEN = ""
     with django_capture_on_commit_callbacks(execute=True):
         message = queue_telegram()
-    assert _reload(message).status == Status.QUEUED
+    assert reload(message).status == Status.QUEUED
     assert fake_telegram.calls() == []
     settings.TELEGRAM_BOT_TOKEN = fake_telegram.token
     OutgoingMessage.objects.filter(pk=message.pk).update(
         created_at=timezone.now() - dt.timedelta(minutes=5)
     )
     tasks.send_due.apply()
-    assert _reload(message).status == Status.SENT
+    assert reload(message).status == Status.SENT
 
 
 def test_one_message_a_second_per_chat(fake_telegram, settings):
@@ -250,7 +242,7 @@ def test_one_message_a_second_per_chat(fake_telegram, settings):
     assert step.outcome == "paced" and step.retry_in == pytest.approx(100)
     assert services.message_deliver(message_id=elsewhere.pk).outcome == Status.SENT
 
-    held = _reload(second)
+    held = reload(second)
     assert (held.status, held.attempts) == (Status.QUEUED, 0)  # pacing is not a failed attempt
     assert held.next_attempt_at is not None and held.next_attempt_at > timezone.now()
     assert fake_telegram.texts() == ["1", "3"]
@@ -277,8 +269,22 @@ def test_a_group_that_became_a_supergroup_gets_the_message_at_its_new_id(
     )
     with django_capture_on_commit_callbacks(execute=True):
         message = queue_telegram(chat_id=-4001)
-    moved = _reload(message)
+    moved = reload(message)
     assert (moved.status, moved.to) == (Status.QUEUED, "-1001234567890")
     tasks.send_due.apply()
-    assert _reload(message).status == Status.SENT
+    assert reload(message).status == Status.SENT
     assert fake_telegram.texts(chat_id=-1001234567890) == ["Hello"]
+
+
+def test_the_command_sends_what_is_due(fake_telegram, django_capture_on_commit_callbacks):
+    fake_telegram.fail("sendMessage", status=500)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue_telegram()
+    make_due(message)
+    out = io.StringIO()
+    call_command("send_due_messages", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "1 message due was sent on.",
+        "0 sends stopped by a worker were marked failed.",
+    ]
+    assert reload(message).status == Status.SENT
