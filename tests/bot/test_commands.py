@@ -7,16 +7,16 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from apps.content.models import Problem
 from apps.notify.models import OutgoingMessage
 from apps.outreach.models import LinkCode, ReminderSetting
-from apps.practice.models import TopicMastery
+from apps.practice.models import PracticeSession, Response, TopicMastery
 from apps.students.models import Guardian, GuardianStudent, Student
 from tests.bot.conftest import Chat
-from tests.practice.helpers import make_library
+from tests.practice.helpers import BENGALI, make_library
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +183,49 @@ def test_a_wrong_code_is_explained_and_links_nothing(chat: Chat) -> None:
     assert not Guardian.objects.exists()
     assert not Student.objects.exists()
     assert last(chat).text
+
+
+def test_feedback_for_a_wrong_answer_and_a_milestone_at_the_end(chat: Chat) -> None:
+    from apps.content.services import problem_feedback_add
+    from apps.practice.models import Streak
+    from apps.practice.services import local_date
+    from tests.practice.helpers import wrong_answer
+
+    library = make_library(grade=7, topics=1, per_topic=5)
+    Problem.objects.filter(answer_type="multiple_choice").delete()
+    for problem in library[:5]:
+        problem_feedback_add(
+            problem_id=problem.pk,
+            answer=wrong_answer(problem.pk),
+            message_en="One too many: count again.",
+            message_bn="একটি বেশি: আবার গোনো।",
+        )
+    student = registered(chat, language="bn")
+    yesterday = local_date(student, timezone.now()) - dt.timedelta(days=1)
+    Streak.objects.create(
+        student=student, current_streak=6, longest_streak=6, last_practice_date=yesterday
+    )
+    chat.say("/practice")
+    for position in range(5):
+        session = PracticeSession.objects.get(student=student)
+        answered = Response.objects.filter(session=session).values_list("problem_id", flat=True)
+        waiting = session.session_problems.exclude(problem_id__in=list(answered))
+        problem_id = waiting.order_by("position").values_list("problem_id", flat=True)[0]
+        if position == 0:
+            chat.say(wrong_answer(problem_id).translate(BENGALI))
+            assert "একটি বেশি: আবার গোনো।" in last(chat).text
+        else:
+            chat.say(Problem.objects.get(pk=problem_id).answer)
+            assert "একটি বেশি" not in last(chat).text
+    summary = last(chat).text
+    assert in_language("bn", "New milestone: %(days)s days in a row!", days="৭") in summary
+    assert in_language("bn", "%(correct)s of %(total)s right", correct="৪", total="৫") in summary
+
+
+def test_without_a_mini_app_url_the_menu_offers_practice_here_only(
+    chat: Chat, settings: Any
+) -> None:
+    settings.MINIAPP_URL = ""
+    registered(chat)
+    markup = last(chat).reply_markup
+    assert markup == {"inline_keyboard": [[{"text": "Practise here", "callback_data": "p"}]]}
