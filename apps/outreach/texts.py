@@ -79,7 +79,7 @@ def report_text(
         "end": _day(end),
     }
     blocks = ["\n".join(_student_lines(week, language)) for week in weeks]
-    footer = gettext("Send /stop to stop these weekly reports.")
+    footer = gettext("To stop these weekly reports, tell the Dars team.")
     if test:
         title = gettext("Test report") + "\n" + title
     return "\n\n".join([title, *blocks, footer])
