@@ -18,8 +18,9 @@ from apps.core.errors import DarsError
 from apps.outreach import domain, selectors, services
 from apps.outreach.errors import LinkCodeError
 from apps.outreach.models import GuardianReport, LinkCode, Reminder, ReminderSetting
+from apps.practice.admin import StudentAdmin as PracticeStudentAdmin
 from apps.students.admin import GuardianAdmin as StudentsGuardianAdmin
-from apps.students.models import Guardian, GuardianStudent
+from apps.students.models import Guardian, GuardianStudent, Student
 
 
 class GuardianForm(forms.ModelForm):
@@ -189,6 +190,24 @@ class LinkCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = [("used_at", admin.EmptyFieldListFilter)]
     list_select_related = ["student", "used_by"]
     search_fields = ["=code", "student__name", "=student__telegram_id"]
+
+
+class ReminderSettingInline(admin.StackedInline):
+    """The student's reminder on their page (none: REMINDER_DEFAULT_TIME, on)."""
+
+    model = ReminderSetting
+    fields = ["enabled", "remind_at"]
+    extra = 1
+    max_num = 1
+    can_delete = False
+
+
+class StudentAdmin(PracticeStudentAdmin):
+    inlines = [*PracticeStudentAdmin.inlines, ReminderSettingInline]
+
+
+admin.site.unregister(Student)
+admin.site.register(Student, StudentAdmin)
 
 
 @admin.register(ReminderSetting)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.notify.models import OutgoingMessage
 from apps.outreach import services
-from apps.outreach.models import GuardianReport, Reminder
+from apps.outreach.models import GuardianReport, Reminder, ReminderSetting
 from apps.students.models import Guardian, GuardianStudent
 from tests.students.factories import GuardianFactory, GuardianStudentFactory, StudentFactory
 
@@ -57,22 +57,23 @@ class _Form(HTMLParser):
 
 
 def _form(client, guardian: Guardian, **changes: str | None) -> dict[str, str]:
-    page = client.get(f"{GUARDIANS}{guardian.pk}/change/")
-    assert page.status_code == 200
-    parser = _Form()
-    parser.feed(page.content.decode())
-    data = parser.data
-    data.pop("csrfmiddlewaretoken", None)
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return data
+    return _page_form(client, f"{GUARDIANS}{guardian.pk}/change/", **changes)
 
 
 def _save(client, guardian: Guardian, **changes: str | None):
     return client.post(f"{GUARDIANS}{guardian.pk}/change/", _form(client, guardian, **changes))
+
+
+def _page_form(client, url: str, **changes: str | None) -> dict[str, str]:
+    page = client.get(url)
+    assert page.status_code == 200
+    parser = _Form()
+    parser.feed(page.content.decode())
+    data = {k: v for k, v in parser.data.items() if k != "csrfmiddlewaretoken"}
+    data.update({k: v for k, v in changes.items() if v is not None})
+    for key in [k for k, v in changes.items() if v is None]:
+        data.pop(key, None)
+    return data
 
 
 def test_change_page_shows_links_consent_language_timezone_and_reports(admin_client):
@@ -210,3 +211,21 @@ def test_reminders_and_reports_are_read_only(admin_client):
     assert change.status_code == 403
     reminder.refresh_from_db()
     assert reminder.kind == "comeback"
+
+
+def test_reminder_time_is_set_on_the_students_page(admin_client):
+    student = StudentFactory.create()
+    url = f"/admin/students/student/{student.pk}/change/"
+    prefix = "reminder_setting"
+    response = admin_client.post(
+        url, _page_form(admin_client, url, **{f"{prefix}-0-remind_at": "07:15"})
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    setting = ReminderSetting.objects.get(student=student)
+    assert (setting.enabled, setting.remind_at) == (True, dt.time(7, 15))
+    bad = admin_client.post(
+        url, _page_form(admin_client, url, **{f"{prefix}-0-remind_at": "25:99"})
+    )
+    assert bad.status_code == 200 and "Enter a valid time" in bad.content.decode()
+    setting.refresh_from_db()
+    assert setting.remind_at == dt.time(7, 15)
