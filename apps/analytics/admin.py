@@ -30,6 +30,7 @@ from apps.content.admin import ProblemAdmin, TopicAdmin, feedback_add_url
 from apps.content.domain import seed_rating
 from apps.content.models import Problem, Topic
 from apps.core.admin_tools import ReadOnlyAdminMixin
+from apps.core.errors import Conflict
 
 FLAG_LABELS = {
     "key": _("Key may be wrong"),
@@ -394,14 +395,22 @@ class ProblemStatsAdmin(ReadOnlyAdminMixin, StatsColumns, admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not self.has_view_permission(request):
             raise PermissionDenied
-        result = tasks.refresh_stats.delay()
         if settings.CELERY_TASK_ALWAYS_EAGER:
-            messages.success(
-                request,
-                gettext("Statistics refreshed: %(count)s problems recounted.")
-                % {"count": result.get()},
-            )
+            try:
+                result = services.stats_refresh()
+            except Conflict:
+                messages.warning(
+                    request,
+                    gettext("A refresh is already running; its figures appear when it ends."),
+                )
+            else:
+                messages.success(
+                    request,
+                    gettext("Statistics refreshed: %(count)s problems recounted.")
+                    % {"count": result.problems_touched},
+                )
         else:
+            tasks.refresh_stats.delay()
             messages.info(request, gettext("The refresh was sent to the worker."))
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

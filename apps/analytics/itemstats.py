@@ -11,7 +11,8 @@ Definitions (README, "Item statistics"):
 - students: students who answered (= first answers);
 - facility: share of students' first answers that were right (Moodle's facility index);
 - discrimination: the point-biserial correlation, over students' first answers, between being
-  right (1/0) and the student's ability (the Elo estimate, `Student.ability`, at refresh time);
+  right (1/0) and the student's ability (the Elo estimate, `Student.ability`, when the
+  refresh counted the answer);
   from −1 to 1: above 0.3 separates well, near 0 not at all, below 0 stronger students fail it;
 - mean hints, share with no hint, median seconds: over all attempts;
 - facility per language and per hint level: over first answers / all attempts respectively.

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.content.models import Problem
+from apps.content.models import AnswerFeedback, Problem
 from apps.students.models import Student
 
 
@@ -122,6 +122,9 @@ class StatsRefresh(models.Model):
     responses_through = models.BigIntegerField(_("answers counted up to id"))
     problems_touched = models.IntegerField(_("problems refreshed"))
     full = models.BooleanField(_("full refresh"), default=False)
+    # Whether this refresh kept the additive counts (StatsCell …). A refresh after one that did
+    # not (an installation upgraded from before them) rebuilds them from every answer.
+    counts_kept = models.BooleanField(_("counts kept"), default=True, db_default=False)
 
     class Meta:
         db_table = "stats_refreshes"
@@ -217,3 +220,115 @@ class DailyTotals(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+# The additive counts behind ProblemStats. Each refresh adds only the answers given since the
+# last one (an answer is counted once: the counts and the watermark commit together), so its
+# cost follows the new answers, not the history; `refresh_stats --full` rebuilds them.
+
+
+class StatsCell(models.Model):
+    """Final answers to one problem sharing these traits, with the sum (and sum of squares) of
+    the answering students' abilities when the answer was counted."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
+    version = models.IntegerField()
+    language = models.CharField(max_length=2)
+    hints_used = models.SmallIntegerField()
+    is_correct = models.BooleanField()
+    first = models.BooleanField()  # the student's first final answer to the problem
+    first_in_version = models.BooleanField()  # ... and to this version
+    count = models.IntegerField()
+    ability_sum = models.FloatField()
+    ability_squares = models.FloatField()
+
+    class Meta:
+        db_table = "stats_cells"
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "problem",
+                    "version",
+                    "language",
+                    "hints_used",
+                    "is_correct",
+                    "first",
+                    "first_in_version",
+                ],
+                name="uq_stats_cells_key",
+            ),
+            models.CheckConstraint(condition=Q(count__gt=0), name="ck_stats_cells_count_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"cell of {self.problem_id} v{self.version}"
+
+
+class StatsTime(models.Model):
+    """How many final answers to a version of a problem took this many seconds."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
+    version = models.IntegerField()
+    seconds = models.IntegerField()
+    count = models.IntegerField()
+
+    class Meta:
+        db_table = "stats_times"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem", "version", "seconds"], name="uq_stats_times_key"
+            ),
+            models.CheckConstraint(condition=Q(count__gt=0), name="ck_stats_times_count_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seconds}s on {self.problem_id} v{self.version}"
+
+
+class StatsWrong(models.Model):
+    """How many times a wrong answer was given to a version of a problem, as typed (grouped by
+    the checker's form when the statistics are derived, with the key of that moment)."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
+    version = models.IntegerField()
+    answer = models.CharField(max_length=500)
+    count = models.IntegerField()
+
+    class Meta:
+        db_table = "stats_wrong_answers"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem", "version", "answer"], name="uq_stats_wrong_answers_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(count__gt=0), name="ck_stats_wrong_answers_count_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer!r} to {self.problem_id} v{self.version}"
+
+
+class StatsFeedback(models.Model):
+    """How often authored feedback was shown, and how the student did on their next answer in
+    the same topic."""
+
+    feedback = models.OneToOneField(
+        AnswerFeedback, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    fired = models.IntegerField(default=0)
+    followed = models.IntegerField(default=0)
+    followed_right = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "stats_feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fired__gte=0, followed__gte=0, followed_right__gte=0)
+                & Q(followed_right__lte=models.F("followed")),
+                name="ck_stats_feedback_counts_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"counts of feedback {self.feedback_id}"

@@ -59,11 +59,18 @@ def problems_changed_since_counted() -> set[int]:
     }
 
 
-def answer_cells(problem_ids: Sequence[int], through: int) -> dict[int, list[Cell]]:
-    """Each problem's final answers (up to id `through`) grouped into `Cell`s. A student's
-    first answer to a problem, and to each version, is found with a window over their answers."""
-    marks = sql.placeholders(len(problem_ids))
-    cells: dict[int, list[Cell]] = defaultdict(list)
+def _only(problem_ids: Sequence[int] | None) -> tuple[str, list[int]]:
+    """A filter on `r.problem_id` (nothing for every problem) and its parameters."""
+    if problem_ids is None:
+        return "", []
+    return f" AND r.problem_id IN ({sql.placeholders(len(problem_ids))})", list(problem_ids)
+
+
+def answer_cells(problem_ids: Sequence[int] | None, through: int) -> dict[int, list[Cell]]:
+    """Each problem's final answers (up to id `through`) grouped into `Cell`s, from every
+    answer (the rebuild). A student's first answer to a problem, and to each version, is found
+    with a window over their answers."""
+    only, params = _only(problem_ids)
     rows = sql.fetch_all(
         "WITH answers AS ("  # noqa: S608 - only placeholders are formatted in
         " SELECT r.problem_id, r.problem_version, r.language, r.hints_used, r.is_correct,"
@@ -73,13 +80,30 @@ def answer_cells(problem_ids: Sequence[int], through: int) -> dict[int, list[Cel
         " ORDER BY r.id) AS nth_in_version"
         " FROM responses r JOIN sessions s ON s.id = r.session_id"
         " JOIN students st ON st.id = s.student_id"
-        f" WHERE r.problem_id IN ({marks}) AND r.id <= %s AND {REAL_STUDENT})"
+        f" WHERE r.id <= %s AND {REAL_STUDENT}{only})"
         " SELECT problem_id, problem_version, language, hints_used, is_correct,"
         " CASE WHEN nth = 1 THEN 1 ELSE 0 END, CASE WHEN nth_in_version = 1 THEN 1 ELSE 0 END,"
         " COUNT(*), SUM(ability), SUM(ability * ability)"
         " FROM answers GROUP BY 1, 2, 3, 4, 5, 6, 7",
-        [*problem_ids, through],
+        [through, *params],
     )
+    return _cells(rows)
+
+
+def counted_cells(problem_ids: Sequence[int]) -> dict[int, list[Cell]]:
+    """The kept cells (StatsCell) of these problems."""
+    return _cells(
+        sql.fetch_all(
+            "SELECT problem_id, version, language, hints_used, is_correct, first,"  # noqa: S608
+            " first_in_version, count, ability_sum, ability_squares FROM stats_cells"
+            f" WHERE problem_id IN ({sql.placeholders(len(problem_ids))})",
+            problem_ids,
+        )
+    )
+
+
+def _cells(rows: Sequence[Sequence[Any]]) -> dict[int, list[Cell]]:
+    cells: dict[int, list[Cell]] = defaultdict(list)
     for (
         problem_id,
         version,
@@ -108,33 +132,25 @@ def answer_cells(problem_ids: Sequence[int], through: int) -> dict[int, list[Cel
     return cells
 
 
-def time_histograms(
-    problem_ids: Sequence[int], through: int
-) -> dict[int, dict[int, dict[int, int]]]:
-    """problem -> version -> {seconds spent: answers}."""
-    marks = sql.placeholders(len(problem_ids))
+def counted_times(problem_ids: Sequence[int]) -> dict[int, dict[int, dict[int, int]]]:
+    """problem -> version -> {seconds spent: answers}, from the kept counts (StatsTime)."""
     found: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for problem_id, version, seconds, count in sql.fetch_all(
-        "SELECT r.problem_id, r.problem_version, r.time_spent_seconds, COUNT(*)"  # noqa: S608
-        f" FROM {ANSWERS_OF_STUDENTS} WHERE r.problem_id IN ({marks}) AND r.id <= %s"
-        f" AND {REAL_STUDENT} GROUP BY 1, 2, 3",
-        [*problem_ids, through],
+        "SELECT problem_id, version, seconds, count FROM stats_times"  # noqa: S608
+        f" WHERE problem_id IN ({sql.placeholders(len(problem_ids))})",
+        problem_ids,
     ):
         found[int(problem_id)][int(version)][int(seconds)] = int(count)
     return found
 
 
-def wrong_answers(
-    problem_ids: Sequence[int], through: int
-) -> dict[int, list[tuple[int, str, int]]]:
-    """problem -> [(version, answer as typed, count)] of its wrong final answers."""
-    marks = sql.placeholders(len(problem_ids))
+def counted_wrong(problem_ids: Sequence[int]) -> dict[int, list[tuple[int, str, int]]]:
+    """problem -> [(version, answer as typed, count)] of its wrong final answers (StatsWrong)."""
     found: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
     for problem_id, version, answer, count in sql.fetch_all(
-        "SELECT r.problem_id, r.problem_version, r.student_answer, COUNT(*)"  # noqa: S608
-        f" FROM {ANSWERS_OF_STUDENTS} WHERE r.problem_id IN ({marks}) AND r.id <= %s"
-        f" AND r.is_correct = %s AND {REAL_STUDENT} GROUP BY 1, 2, 3",
-        [*problem_ids, through, False],
+        "SELECT problem_id, version, answer, count FROM stats_wrong_answers"  # noqa: S608
+        f" WHERE problem_id IN ({sql.placeholders(len(problem_ids))})",
+        problem_ids,
     ):
         found[int(problem_id)].append((int(version), str(answer), int(count)))
     return found
@@ -243,21 +259,20 @@ class FeedbackCounts:
     followed_right: int = 0  # ... and got that next one right
 
 
-def feedback_counts(problem_ids: Sequence[int], through: int) -> dict[int, FeedbackCounts]:
-    """feedback id -> how often it fired on these problems' answers, and how the student did on
-    their next answer in the same topic (the facility of the next problem after it)."""
-    marks = sql.placeholders(len(problem_ids))
+def feedback_counts(through: int) -> dict[int, FeedbackCounts]:
+    """feedback id -> how often it fired on answers up to `through`, and how the student did on
+    their next answer in the same topic (the facility of the next problem after it): the
+    rebuild's count, from every answer."""
     found: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for feedback_id, next_correct in sql.fetch_all(
-        "SELECT r.feedback_id, ("  # noqa: S608 - only placeholders are formatted in
+        "SELECT r.feedback_id, ("  # noqa: S608 - no value is formatted in
         " SELECT r2.is_correct FROM responses r2"
         " JOIN sessions s2 ON s2.id = r2.session_id JOIN problems p2 ON p2.id = r2.problem_id"
         " WHERE s2.student_id = s.student_id AND p2.topic_id = p.topic_id"
         " AND r2.id > r.id AND r2.id <= %s ORDER BY r2.id LIMIT 1)"
         f" FROM {ANSWERS_OF_STUDENTS} JOIN problems p ON p.id = r.problem_id"
-        f" WHERE r.problem_id IN ({marks}) AND r.feedback_id IS NOT NULL AND r.id <= %s"
-        f" AND {REAL_STUDENT}",
-        [through, *problem_ids, through],
+        f" WHERE r.feedback_id IS NOT NULL AND r.id <= %s AND {REAL_STUDENT}",
+        [through, through],
     ):
         counts = found[int(feedback_id)]
         counts[0] += 1
@@ -265,3 +280,47 @@ def feedback_counts(problem_ids: Sequence[int], through: int) -> dict[int, Feedb
             counts[1] += 1
             counts[2] += int(bool(next_correct))
     return {key: FeedbackCounts(*value) for key, value in found.items()}
+
+
+def feedback_counts_between(low: int, high: int) -> dict[int, FeedbackCounts]:
+    """What answers with ids in (low, high] add to the feedback counts: feedback shown with
+    them, and each one that is the next answer in its topic after an answer shown feedback
+    (that answer may be older)."""
+    found: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for feedback_id, count in sql.fetch_all(
+        f"SELECT r.feedback_id, COUNT(*) FROM {ANSWERS_OF_STUDENTS}"  # noqa: S608
+        f" WHERE r.id > %s AND r.id <= %s AND r.feedback_id IS NOT NULL AND {REAL_STUDENT}"
+        " GROUP BY 1",
+        [low, high],
+    ):
+        found[int(feedback_id)][0] += int(count)
+    for feedback_id, next_correct in sql.fetch_all(
+        "SELECT f.feedback_id, r.is_correct"  # noqa: S608 - no value is formatted in
+        f" FROM {ANSWERS_OF_STUDENTS} JOIN problems p ON p.id = r.problem_id"
+        " JOIN sessions fs ON fs.student_id = s.student_id"
+        " JOIN responses f ON f.session_id = fs.id AND f.feedback_id IS NOT NULL AND f.id < r.id"
+        " JOIN problems fp ON fp.id = f.problem_id AND fp.topic_id = p.topic_id"
+        f" WHERE r.id > %s AND r.id <= %s AND {REAL_STUDENT}"
+        " AND NOT EXISTS (SELECT 1 FROM sessions ms"
+        " JOIN responses m ON m.session_id = ms.id JOIN problems mp ON mp.id = m.problem_id"
+        " WHERE ms.student_id = s.student_id AND mp.topic_id = p.topic_id"
+        " AND m.id > f.id AND m.id < r.id)",
+        [low, high],
+    ):
+        counts = found[int(feedback_id)]
+        counts[1] += 1
+        counts[2] += int(bool(next_correct))
+    return {key: FeedbackCounts(*value) for key, value in found.items()}
+
+
+def counted_feedback(problem_ids: Sequence[int]) -> dict[int, FeedbackCounts]:
+    """feedback id -> its kept counts (StatsFeedback), for these problems' feedback."""
+    return {
+        int(feedback_id): FeedbackCounts(int(fired), int(followed), int(right))
+        for feedback_id, fired, followed, right in sql.fetch_all(
+            "SELECT sf.feedback_id, sf.fired, sf.followed, sf.followed_right"  # noqa: S608
+            " FROM stats_feedback sf JOIN answer_feedback af ON af.id = sf.feedback_id"
+            f" WHERE af.problem_id IN ({sql.placeholders(len(problem_ids))})",
+            problem_ids,
+        )
+    }

@@ -61,9 +61,11 @@ def _only_one_refresh() -> Iterator[None]:
 
 
 def stats_refresh(*, full: bool = False, now: dt.datetime | None = None) -> RefreshResult:
-    """Recount the problems answered since the last refresh (or edited, or never counted);
-    with `full`, every problem. Each touched problem is recounted from all its answers, so a
-    refresh is idempotent and a failed one is simply redone by the next."""
+    """Add the answers given since the last refresh to the kept counts and rederive the
+    statistics of the problems they touched (or that were edited, or never counted); with
+    `full`, rebuild the counts from every answer and rederive every problem. One transaction:
+    the counts, the statistics, the daily rollup and the new watermark commit together, so an
+    answer is counted exactly once and a failed refresh is simply redone by the next."""
     started = now or timezone.now()
     clock = time.perf_counter()
     with _only_one_refresh():
@@ -71,18 +73,23 @@ def stats_refresh(*, full: bool = False, now: dt.datetime | None = None) -> Refr
         since = last.responses_through if last else 0
         settle = dt.timedelta(seconds=settings.STATS_SETTLE_SECONDS)
         through = selectors.latest_response_id(after=since, settled_before=started - settle)
-        if full:
-            wanted = set(Problem.objects.values_list("pk", flat=True))
-        else:
-            wanted = selectors.problems_answered_between(since, through)
-            wanted |= selectors.problems_changed_since_counted()
-        ids = sorted(wanted)
-        size = settings.STATS_BATCH_SIZE
-        for start in range(0, len(ids), size):
-            _recount(ids[start : start + size], through, started)
-        # The daily rollup adds up each answer once: its rows and the new watermark commit
-        # together, so a failed refresh adds nothing and the next one counts those answers.
+        # Counts are rebuilt on demand, on the first refresh, and after a refresh that did not
+        # keep them (an installation upgraded from before they existed).
+        rebuild = full or last is None or not last.counts_kept
         with transaction.atomic():
+            if rebuild:
+                _counts_rebuild(through)
+                wanted = set(Problem.objects.values_list("pk", flat=True))
+            else:
+                # Answered, edited, or whose feedback was followed by an answer elsewhere.
+                wanted = _counts_add(since, through)
+                wanted |= selectors.problems_answered_between(since, through)
+                wanted |= selectors.problems_changed_since_counted()
+            ids = sorted(wanted)
+            size = settings.STATS_BATCH_SIZE
+            for start in range(0, len(ids), size):
+                _derive(ids[start : start + size], through, started)
+            # The daily rollup adds up each answer once, like the counts.
             counts = selectors.daily_counts(since, through)
             _add_daily_activity(counts)
             _sum_days(sorted({c.day for c in counts}))
@@ -91,17 +98,114 @@ def stats_refresh(*, full: bool = False, now: dt.datetime | None = None) -> Refr
                 finished_at=max(started, timezone.now()),
                 responses_through=through,
                 problems_touched=len(ids),
-                full=full,
+                full=rebuild,
+                counts_kept=True,
             )
-    return RefreshResult(len(ids), through, time.perf_counter() - clock, full)
+    return RefreshResult(len(ids), through, time.perf_counter() - clock, rebuild)
 
 
-def _recount(problem_ids: Sequence[int], through: int, now: dt.datetime) -> None:
+# The kept counts (StatsCell, StatsTime, StatsWrong, StatsFeedback; see apps.analytics.models).
+CELL_COLUMNS = (
+    "problem_id, version, language, hints_used, is_correct, first, first_in_version, count, "
+    "ability_sum, ability_squares"
+)
+NEW_ANSWERS = (
+    f"FROM {selectors.ANSWERS_OF_STUDENTS} WHERE r.id > %s AND r.id <= %s"
+    f" AND {selectors.REAL_STUDENT}"
+)
+# The student answered this problem (of this version) before this answer: an index probe
+# through their sessions, so adding an answer costs the same however old the problem is.
+EARLIER = (
+    "EXISTS (SELECT 1 FROM sessions s2 JOIN responses r2 ON r2.session_id = s2.id"
+    " WHERE s2.student_id = s.student_id AND r2.problem_id = r.problem_id AND r2.id < r.id{})"
+)
+ADD = "count = {0}.count + excluded.count"
+
+
+def _counts_add(since: int, through: int) -> set[int]:
+    """Add the answers with ids in (since, through] to the kept counts; the problems whose
+    feedback counts changed."""
+    if through <= since:
+        return set()
+    first = EARLIER.format("")
+    first_in_version = EARLIER.format(" AND r2.problem_version = r.problem_version")
+    sql.execute(
+        f"INSERT INTO stats_cells ({CELL_COLUMNS}) "
+        "SELECT r.problem_id, r.problem_version, r.language, r.hints_used, r.is_correct, "
+        f"CASE WHEN {first} THEN FALSE ELSE TRUE END, "
+        f"CASE WHEN {first_in_version} THEN FALSE ELSE TRUE END, "
+        f"COUNT(*), SUM(st.ability), SUM(st.ability * st.ability) {NEW_ANSWERS} "
+        "GROUP BY 1, 2, 3, 4, 5, 6, 7 "
+        "ON CONFLICT (problem_id, version, language, hints_used, is_correct, first, "
+        f"first_in_version) DO UPDATE SET {ADD.format('stats_cells')}, "
+        "ability_sum = stats_cells.ability_sum + excluded.ability_sum, "
+        "ability_squares = stats_cells.ability_squares + excluded.ability_squares",
+        [since, through],
+    )
+    _add_times_and_wrong(since, through, conflict=True)
+    feedback = selectors.feedback_counts_between(since, through)
+    _add_feedback(feedback)
+    return set(
+        AnswerFeedback.objects.filter(pk__in=list(feedback)).values_list("problem_id", flat=True)
+    )
+
+
+def _counts_rebuild(through: int) -> None:
+    """Count every answer up to `through` afresh (abilities as they are now)."""
+    for table in ("stats_cells", "stats_times", "stats_wrong_answers", "stats_feedback"):
+        sql.execute(f"DELETE FROM {table}")  # noqa: S608 - a fixed table name
+    rows = [
+        (problem_id, c.version, c.language, c.hints_used, c.is_correct, c.first,
+         c.first_in_version, c.count, c.ability_sum, c.ability_squares)
+        for problem_id, cells in selectors.answer_cells(None, through).items()
+        for c in cells
+    ]  # fmt: skip
+    for start in range(0, len(rows), 5000):
+        sql.execute_many(
+            f"INSERT INTO stats_cells ({CELL_COLUMNS}) VALUES ({sql.placeholders(10)})",  # noqa: S608
+            rows[start : start + 5000],
+        )
+    _add_times_and_wrong(0, through, conflict=False)
+    _add_feedback(selectors.feedback_counts(through))
+
+
+def _add_times_and_wrong(since: int, through: int, *, conflict: bool) -> None:
+    def upsert(table: str, keys: str) -> str:
+        return f" ON CONFLICT ({keys}) DO UPDATE SET {ADD.format(table)}" if conflict else ""
+
+    sql.execute(
+        "INSERT INTO stats_times (problem_id, version, seconds, count) "
+        f"SELECT r.problem_id, r.problem_version, r.time_spent_seconds, COUNT(*) {NEW_ANSWERS} "
+        "GROUP BY 1, 2, 3" + upsert("stats_times", "problem_id, version, seconds"),
+        [since, through],
+    )
+    sql.execute(
+        "INSERT INTO stats_wrong_answers (problem_id, version, answer, count) "
+        f"SELECT r.problem_id, r.problem_version, r.student_answer, COUNT(*) {NEW_ANSWERS} "
+        "AND r.is_correct = FALSE GROUP BY 1, 2, 3"
+        + upsert("stats_wrong_answers", "problem_id, version, answer"),
+        [since, through],
+    )
+
+
+def _add_feedback(counts: dict[int, selectors.FeedbackCounts]) -> None:
+    sql.execute_many(
+        "INSERT INTO stats_feedback (feedback_id, fired, followed, followed_right) "
+        "VALUES (%s, %s, %s, %s) ON CONFLICT (feedback_id) DO UPDATE SET "
+        "fired = stats_feedback.fired + excluded.fired, "
+        "followed = stats_feedback.followed + excluded.followed, "
+        "followed_right = stats_feedback.followed_right + excluded.followed_right",
+        [(key, c.fired, c.followed, c.followed_right) for key, c in sorted(counts.items())],
+    )
+
+
+def _derive(problem_ids: Sequence[int], through: int, now: dt.datetime) -> None:
+    """The statistics of these problems from their kept counts (reads a few rows each)."""
     problems = Problem.objects.filter(pk__in=problem_ids).prefetch_related("options", "feedback")
-    cells = selectors.answer_cells(problem_ids, through)
-    times = selectors.time_histograms(problem_ids, through)
-    wrong = selectors.wrong_answers(problem_ids, through)
-    fired = selectors.feedback_counts(problem_ids, through)
+    cells = selectors.counted_cells(problem_ids)
+    times = selectors.counted_times(problem_ids)
+    wrong = selectors.counted_wrong(problem_ids)
+    fired = selectors.counted_feedback(problem_ids)
     limits = thresholds()
     rows = []
     for problem in problems:

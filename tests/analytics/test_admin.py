@@ -158,6 +158,17 @@ def test_refresh_now_counts_at_once_without_a_broker(admin_client, wrong_key_pro
     assert away["Location"] == "/admin/analytics/problemstats/"
 
 
+def test_refresh_now_while_a_refresh_runs_says_so_and_counts_nothing(admin_client, library):
+    from django.core.cache import cache
+
+    from apps.analytics.services import LOCK_KEY
+
+    cache.add(LOCK_KEY, "1", timeout=60)  # another refresh holds the lock
+    response = admin_client.post("/admin/analytics/problemstats/refresh/", follow=True)
+    assert "A refresh is already running" in response.content.decode()
+    assert not ProblemStats.objects.exists()
+
+
 def test_refresh_now_needs_permission_to_see_problems(client, library):
     from django.contrib.auth.models import User
 
