@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +31,8 @@ from telegram.request import HTTPXRequest
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client as TwilioClient
+
+logger = logging.getLogger(__name__)
 
 SENT = "sent"
 RETRY = "retry"
@@ -126,7 +131,18 @@ def telegram_send(*, chat_id: str, text: str, reply_markup: dict[str, Any] | Non
             await request.shutdown()
         return Delivery(SENT, provider_message_id=str(message.message_id))
 
-    return asyncio.run(send())
+    return _run(send())
+
+
+def _run(coroutine: Coroutine[Any, Any, Delivery]) -> Delivery:
+    """Run a coroutine to its end from synchronous code: in this thread, or in a thread of its
+    own when this one already runs an event loop (an async caller)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 # --- SMS (Twilio) -------------------------------------------------------------------------------
@@ -150,6 +166,16 @@ def _segments(value: object) -> int | None:
     except ValueError:
         return None
     return count if count > 0 else None
+
+
+def guarded(call: Callable[[], Delivery]) -> Delivery:
+    """A provider call whose unexpected error (a bug, a library surprise) becomes an unknown
+    outcome, logged, instead of a message stuck in `sending` or an error for the caller."""
+    try:
+        return call()
+    except Exception as exc:
+        logger.exception("unexpected error while sending a message")
+        return Delivery(UNKNOWN, error=f"{type(exc).__name__}: {exc}"[:500])
 
 
 def sms_send(*, to: str, text: str) -> Delivery:

@@ -212,8 +212,10 @@ def message_deliver(*, message_id: int, pace: bool = True) -> Step:
         return Step("claimed elsewhere")
     message.refresh_from_db()
     if message.channel == Channel.TELEGRAM:
-        delivery = providers.telegram_send(
-            chat_id=message.to, text=message.text, reply_markup=message.reply_markup
+        delivery = providers.guarded(
+            lambda: providers.telegram_send(
+                chat_id=message.to, text=message.text, reply_markup=message.reply_markup
+            )
         )
         return _record(message, delivery)
     return _deliver_sms(message)
@@ -244,7 +246,7 @@ def _deliver_sms(message: OutgoingMessage) -> Step:
             f"Over the monthly SMS budget: {spend} USD spent + {cost} USD for "
             f"{estimate} segment(s) > {budget} USD (NOTIFY_SMS_MONTHLY_BUDGET_USD).",
         )
-    delivery = providers.sms_send(to=message.to, text=message.text)
+    delivery = providers.guarded(lambda: providers.sms_send(to=message.to, text=message.text))
     if not delivery.reached_provider:
         return _record(message, delivery)
     segments = delivery.segments or estimate

@@ -41,10 +41,11 @@ class JsonHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
             return
-        data = json.dumps(payload).encode()
+        raw = isinstance(payload, bytes)  # a garbled answer, sent as it is
+        data = payload if raw else json.dumps(payload).encode()
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "text/html" if raw else "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

@@ -38,6 +38,7 @@ class Failure:
     code: int | None
     times: int = 1
     drop: bool = False
+    garbled: bool = False
 
 
 @dataclass
@@ -74,10 +75,20 @@ class FakeTwilio:
         return self.http.url
 
     def fail(
-        self, *, status: int = 500, code: int | None = None, times: int = 1, drop: bool = False
+        self,
+        *,
+        status: int = 500,
+        code: int | None = None,
+        times: int = 1,
+        drop: bool = False,
+        garbled: bool = False,
     ) -> None:
+        """The next `times` requests fail this way (`garbled`: `status` with a body that is
+        not JSON)."""
         with self.lock:
-            self.failures.append(Failure(status=status, code=code, times=times, drop=drop))
+            self.failures.append(
+                Failure(status=status, code=code, times=times, drop=drop, garbled=garbled)
+            )
 
     def sent(self, to: str | None = None) -> list[dict[str, str]]:
         """The forms of every message Twilio accepted (to one number, if given)."""
@@ -97,7 +108,7 @@ class FakeTwilio:
 
     def _answer(
         self, path: str, form: dict[str, str], username: str, password: str
-    ) -> tuple[int, dict[str, Any], bool]:
+    ) -> tuple[int, dict[str, Any] | bytes, bool]:
         with self.lock:
             request = Request(path=path, form=form, username=username, password=password)
             self.requests.append(request)
@@ -114,6 +125,8 @@ class FakeTwilio:
                 if failure.times <= 0:
                     self.failures.pop(0)
                 request.status = failure.status
+                if failure.garbled:
+                    return failure.status, b"<html>Service Unavailable</html>", False
                 code = failure.code or {429: 20429}.get(failure.status, 20500)
                 text = MESSAGES.get(code, "Error").format(to=form.get("To", ""))
                 return failure.status, _error(failure.status, code, text), failure.drop

@@ -150,10 +150,17 @@ def test_twilio_busy_or_down_is_retried_and_sent_once(
     assert costs == [(False, Decimal("0")), (True, Decimal("0.350000"))]
 
 
-def test_an_unanswered_request_is_not_sent_again(fake_twilio, django_capture_on_commit_callbacks):
-    fake_twilio.fail(status=500, drop=True)
+@pytest.mark.parametrize(
+    "failure",
+    [{"status": 500, "drop": True}, {"status": 201, "garbled": True}],
+    ids=["no answer", "garbled answer"],
+)
+def test_an_unknown_outcome_is_failed_not_sent_again_and_not_an_error_for_the_caller(
+    fake_twilio, failure, django_capture_on_commit_callbacks
+):
+    fake_twilio.fail(**failure)
     with django_capture_on_commit_callbacks(execute=True):
-        message = queue_sms()
+        message = queue_sms()  # the caller's commit does not fail
     failed = reload(message)
     assert failed.status == Status.FAILED
     assert failed.last_error.startswith(services.UNKNOWN_PREFIX)

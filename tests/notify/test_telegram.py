@@ -3,12 +3,15 @@ local fake Bot API: sent once, retried when Telegram asks, given up when refused
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from apps.notify import limiter, services, tasks
@@ -288,3 +291,63 @@ def test_the_command_sends_what_is_due(fake_telegram, django_capture_on_commit_c
         "0 sends stopped by a worker were marked failed.",
     ]
     assert reload(message).status == Status.SENT
+
+
+@pytest.mark.django_db(transaction=True)  # the loop's ORM calls use a connection of their own
+def test_a_caller_inside_an_event_loop_still_sends(fake_telegram, monkeypatch, settings):
+    """python-telegram-bot's coroutine gets a thread of its own when this one runs a loop."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM call below, in a loop
+    settings.TELEGRAM_BOT_TOKEN = ""  # committed at once, but left queued
+    message = queue_telegram(text="from async code")
+    settings.TELEGRAM_BOT_TOKEN = fake_telegram.token
+
+    async def caller() -> str:
+        try:
+            return services.message_deliver(message_id=message.pk, pace=False).outcome
+        finally:
+            connections.close_all()
+
+    assert asyncio.run(caller()) == Status.SENT
+    assert fake_telegram.texts() == ["from async code"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_callers_racing_with_one_dedupe_key_queue_and_send_one_message(fake_telegram):
+    """The second insert waits on the first's uncommitted row; when the first commits, the
+    second gets the first's message back and sends nothing (PostgreSQL: two connections)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections at once need PostgreSQL")
+    inserted, release = threading.Event(), threading.Event()
+    results: dict[str, OutgoingMessage] = {}
+
+    def caller(name: str) -> None:
+        try:
+            if name == "second":
+                inserted.wait(30)
+            with transaction.atomic():
+                results[name] = queue_telegram(text="once", dedupe_key="report:1:2026-W49")
+                if name == "first":
+                    inserted.set()
+                    release.wait(30)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=caller, args=(name,)) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    with connection.cursor() as cursor:  # wait until the second insert is blocked on the first
+        for _ in range(3000):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.01)
+    release.set()
+    for thread in threads:
+        thread.join(30)
+
+    assert results["first"].pk == results["second"].pk
+    assert OutgoingMessage.objects.count() == 1
+    assert fake_telegram.texts() == ["once"]

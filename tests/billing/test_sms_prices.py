@@ -1,0 +1,56 @@
+"""The SMS price table: the database holds its rules, the migration seeds Bangladesh and a
+fallback, and a guardian's SMS costs stay on the books when the guardian is deleted."""
+
+from decimal import Decimal
+
+import pytest
+
+from apps.billing.models import CostRecord, SmsPrice
+from tests.billing.factories import CostRecordFactory
+from tests.students.factories import GuardianFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_migration_seeds_bangladesh_and_a_fallback():
+    seeded = dict(SmsPrice.objects.values_list("prefix", "usd_per_segment"))
+    assert set(seeded) >= {"+880", "+"}
+    assert all(price > 0 for price in seeded.values())
+
+
+@pytest.mark.parametrize(
+    ("assignment", "constraint"),
+    [
+        ("prefix = '880'", "ck_sms_prices_prefix_format"),
+        ("prefix = '+88a'", "ck_sms_prices_prefix_format"),
+        ("prefix = '+1 2'", "ck_sms_prices_prefix_format"),
+        ("prefix = ''", "ck_sms_prices_prefix_format"),
+        ("usd_per_segment = -0.01", "ck_sms_prices_nonnegative"),
+        ("provider = 'nexmo'", "ck_sms_prices_provider_valid"),
+    ],
+)
+def test_sms_price_check_constraints(db_rejects, assignment, constraint):
+    price = SmsPrice.objects.create(prefix="+91", usd_per_segment=Decimal("0.01"))
+    db_rejects(
+        f"UPDATE sms_prices SET {assignment} WHERE id = %s", [price.pk], expected=[constraint]
+    )
+
+
+def test_one_price_per_prefix(db_rejects):
+    price = SmsPrice.objects.create(prefix="+91", usd_per_segment=Decimal("0.01"))
+    db_rejects(
+        "INSERT INTO sms_prices (provider, prefix, usd_per_segment, updated_at) "
+        "VALUES ('twilio', %s, 0.02, CURRENT_TIMESTAMP)",
+        [price.prefix],
+        expected=["uq_sms_prices_prefix", "sms_prices.provider"],
+    )
+
+
+def test_a_deleted_guardians_sms_costs_stay_on_the_books():
+    guardian = GuardianFactory.create()
+    record = CostRecordFactory.create(
+        guardian=guardian, operation="notification", provider="twilio", model="sms"
+    )
+    guardian.delete()
+    kept = CostRecord.objects.get(pk=record.pk)
+    assert kept.guardian is None and kept.cost_usd == record.cost_usd
