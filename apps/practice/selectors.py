@@ -10,7 +10,13 @@ from typing import Any
 from django.db import OperationalError, connection
 from django.utils.translation import gettext_lazy as _
 
-from apps.content.cache import FeedbackContent, ProblemContent, answer_key, problem_contents
+from apps.content.cache import (
+    FeedbackContent,
+    HintContent,
+    ProblemContent,
+    answer_key,
+    problem_contents,
+)
 from apps.content.checker import AnswerKey, display_answer
 from apps.content.models import Topic
 from apps.content.selectors import answer_key_for
@@ -50,6 +56,11 @@ class SessionItem:
     @property
     def hints_available(self) -> int:
         return len(self.problem.hints)
+
+    @property
+    def seen_hints(self) -> tuple[HintContent, ...]:
+        """The hints shown so far (levels 1 to hints_used), from the cached content."""
+        return self.problem.hints[: self.hints_used]
 
     @property
     def key(self) -> AnswerKey:

@@ -103,6 +103,20 @@ class OptionOut(serializers.Serializer):
         return self.represent(option, self.context.get("language", "en"))
 
 
+class SeenHintOut(serializers.Serializer):
+    """A hint the student has already seen (a `HintContent`)."""
+
+    level = serializers.IntegerField(min_value=1, max_value=3)
+    text = LocalizedText("text")
+
+    @staticmethod
+    def represent(hint: Any, language: str) -> dict[str, Any]:
+        return {"level": hint.level, "text": LocalizedText.pick(hint, "text", language)}
+
+    def to_representation(self, hint: Any) -> dict[str, Any]:
+        return self.represent(hint, self.context.get("language", "en"))
+
+
 class SessionProblemOut(serializers.Serializer):
     """A `selectors.SessionItem`."""
 
@@ -118,6 +132,13 @@ class SessionProblemOut(serializers.Serializer):
     estimated_time_minutes = serializers.IntegerField(source="problem.estimated_time_minutes")
     hints_available = serializers.IntegerField()
     hints_used = serializers.IntegerField()
+    hints_seen = SeenHintOut(
+        many=True,
+        source="seen_hints",
+        help_text="The hints already shown for this problem (levels 1 to hints_used), in the "
+        "student's language: a client resuming the session shows them again without asking "
+        "for them (asking would serve the next level)",
+    )
     status = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.ChoiceField(choices=["unanswered", "correct", "incorrect"]))
@@ -142,6 +163,7 @@ class SessionProblemOut(serializers.Serializer):
             "estimated_time_minutes": problem.estimated_time_minutes,
             "hints_available": item.hints_available,
             "hints_used": item.hints_used,
+            "hints_seen": [SeenHintOut.represent(h, language) for h in item.seen_hints],
             "status": cls.status_of(item),
         }
 

@@ -74,6 +74,7 @@ def test_start_creates_five_problems_in_the_students_language_without_answers(cl
         "estimated_time_minutes",
         "hints_available",
         "hints_used",
+        "hints_seen",
         "status",
     }
     assert all("কত" in p["question"] or "বড়" in p["question"] for p in body["problems"])
@@ -303,6 +304,26 @@ def test_hints_come_one_level_at_a_time_then_409(client):
     detail = client.get(f"/api/v1/sessions/{session['id']}/").json()
     item = next(p for p in detail["problems"] if p["problem_id"] == problem_id)
     assert (item["hints_used"], item["status"]) == (3, "correct")
+
+
+def test_a_resumed_session_shows_the_hints_already_seen_in_the_students_language(client):
+    session = _start(client)
+    problem_id = next(p["problem_id"] for p in session["problems"] if p["hints_available"] == 3)
+    assert _hint(client, session["id"], problem_id).status_code == 200
+    assert _hint(client, session["id"], problem_id).status_code == 200
+
+    resumed = _start(client)  # the open session again, as after a reload
+    item = next(p for p in resumed["problems"] if p["problem_id"] == problem_id)
+    assert item["hints_seen"] == [{"level": 1, "text": "ইঙ্গিত 1"}, {"level": 2, "text": "ইঙ্গিত 2"}]
+    others = [p["hints_seen"] for p in resumed["problems"] if p["problem_id"] != problem_id]
+    assert others == [[]] * 4
+    assert HintView.objects.count() == 2  # reading them again is not seeing a new one
+
+    client.patch("/api/v1/me/", {"language": "en"}, format="json")
+    detail = client.get(f"/api/v1/sessions/{session['id']}/").json()
+    item = next(p for p in detail["problems"] if p["problem_id"] == problem_id)
+    assert [h["text"] for h in item["hints_seen"]] == ["Hint 1", "Hint 2"]
+    assert _hint(client, session["id"], problem_id).json()["level"] == 3
 
 
 def test_hints_are_throttled(client, settings):
