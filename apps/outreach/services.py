@@ -218,10 +218,12 @@ def _reminder_send(due: selectors.DueReminder) -> bool:
             return False
         with translation.override(student.language):
             text = texts.reminder_text(name=student.name, streak=due.streak)
+            markup = texts.reminder_markup()
         message_queue(
             channel="telegram",
             to=str(student.telegram_id),
             text=text,
+            reply_markup=markup,
             kind="reminder",
             dedupe_key=f"reminder:{student.pk}:{due.local_date.isoformat()}",
             student=student,

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.conf import settings
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext, ngettext
 
@@ -33,6 +35,14 @@ def reminder_text(*, name: str, streak: int) -> str:
         "%(name)s, today's five maths problems are waiting for you. Ten minutes is enough to "
         "start a new streak!"
     ) % {"name": name}
+
+
+def reminder_markup() -> dict[str, Any] | None:
+    """A button that opens the Mini App (MINIAPP_URL, the bot's setting), or None without one."""
+    url = getattr(settings, "MINIAPP_URL", "")
+    if not url:
+        return None
+    return {"inline_keyboard": [[{"text": gettext("Practise now"), "web_app": {"url": url}}]]}
 
 
 def _day(day: dt.date) -> str:

@@ -145,3 +145,20 @@ def test_changed_reminder_time_applies_the_same_day(settings):
     assert services.reminders_send(now=_local(LONDON, dt.date(2026, 12, 3), dt.time(20, 0))) == 0
     services.reminder_set(student=student, at=dt.time(16, 0))
     assert services.reminders_send(now=_local(LONDON, dt.date(2026, 12, 3), dt.time(20, 0))) == 1
+
+
+def test_reminder_opens_the_mini_app_when_there_is_one(settings):
+    settings.REMINDER_DEFAULT_TIME = "19:00"
+    settings.MINIAPP_URL = "https://dars.example.org/app/"
+    student = StudentFactory.create(timezone="Asia/Dhaka", language="en")
+    services.reminders_send(now=_local(DHAKA, dt.date(2026, 12, 3), dt.time(19, 0)))
+    message = OutgoingMessage.objects.get(student=student)
+    assert message.reply_markup == {
+        "inline_keyboard": [
+            [{"text": "Practise now", "web_app": {"url": "https://dars.example.org/app/"}}]
+        ]
+    }
+    settings.MINIAPP_URL = ""
+    other = StudentFactory.create(timezone="Asia/Dhaka")
+    services.reminders_send(now=_local(DHAKA, dt.date(2026, 12, 3), dt.time(19, 5)))
+    assert OutgoingMessage.objects.get(student=other).reply_markup is None
