@@ -34,6 +34,10 @@ from apps.students.services import demo_sign_in
 # page keeps X-Frame-Options: DENY and frame-ancestors 'none'. The page has no inline style.
 TELEGRAM_WEB_CLIENT = "https://web.telegram.org"
 PAGE_POLICY = {"frame-ancestors": ["'self'", TELEGRAM_WEB_CLIENT], "style-src": ["'self'"]}
+# The demo token this browser was given, so the next load uses it again rather than adding a
+# token each time (students.services.demo_sign_in checks it is still this demo student's and
+# live). Sent to /app/ only (the API takes the bearer token, never a cookie), never to a script.
+DEMO_TOKEN_COOKIE = "dars_demo_token"  # noqa: S105 - a cookie's name, not a secret
 
 
 @require_GET
@@ -42,13 +46,14 @@ PAGE_POLICY = {"frame-ancestors": ["'self'", TELEGRAM_WEB_CLIENT], "style-src": 
 @csp_replace(PAGE_POLICY)
 def app(request: HttpRequest) -> HttpResponse:
     demo = None
+    signed = None
     if "demo" in request.GET:
         staff = request.user if request.user.is_authenticated and request.user.is_staff else None
         if staff is None and not settings.MINIAPP_OPEN_DEMO:
             if request.user.is_authenticated:
                 raise PermissionDenied
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        signed = demo_sign_in(user=staff)
+        signed = demo_sign_in(user=staff, keep=request.COOKIES.get(DEMO_TOKEN_COOKIE))
         demo = SignInOut(
             {
                 "token": signed.token,
@@ -63,4 +68,15 @@ def app(request: HttpRequest) -> HttpResponse:
         "languages": [["bn", "বাংলা"], ["en", "English"]],
         "grades": list(GRADES),
     }
-    return render(request, "miniapp/app.html", {"config": config, "strings": catalogue()})
+    response = render(request, "miniapp/app.html", {"config": config, "strings": catalogue()})
+    if signed is not None:
+        response.set_cookie(
+            DEMO_TOKEN_COOKIE,
+            signed.token,
+            expires=signed.expires_at,
+            path=request.path,
+            secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response

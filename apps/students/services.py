@@ -18,6 +18,8 @@ from apps.students.models import ServiceAPIKey, Student, StudentToken
 
 DEFAULT_NAME = "Student"
 DEMO_NAME = "Demo"
+# A demo token is used again while at least this much of its life is left (demo_sign_in).
+DEMO_TOKEN_MIN_LEFT = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,15 @@ def student_sign_in(*, telegram_id: int, name: str, via: str) -> SignIn:
     return SignIn(student=student, token=raw, expires_at=expires_at, created=created)
 
 
-def demo_sign_in(*, user: AbstractBaseUser | None) -> SignIn:
+def demo_sign_in(*, user: AbstractBaseUser | None, keep: str | None = None) -> SignIn:
     """Sign in as a demo student (the Mini App's demo mode): the staff member `user`'s own
     (telegram_id -<user id>), or with no user the one shared demo student (development,
     MINIAPP_OPEN_DEMO). A demo student is found or created like any student: unregistered
-    until a grade is chosen, and then it practises exactly as students do."""
+    until a grade is chosen, and then it practises exactly as students do.
+
+    `keep` is the token this browser was given before: while it is this demo student's, not
+    revoked and with at least DEMO_TOKEN_MIN_LEFT to live, it is used again instead of a new
+    one (each page load would otherwise add a token)."""
     if user is None:
         student, created = _student_find_or_create(
             telegram_id=SHARED_DEMO_TELEGRAM_ID, name=DEMO_NAME
@@ -54,6 +60,16 @@ def demo_sign_in(*, user: AbstractBaseUser | None) -> SignIn:
         student, created = _student_find_or_create(
             telegram_id=-int(user.pk), name=name or DEMO_NAME, demo_of=user
         )
+    if keep:
+        kept = StudentToken.objects.filter(
+            student=student,
+            key_hash=hash_secret(keep),
+            via="demo",
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now() + DEMO_TOKEN_MIN_LEFT,
+        ).first()
+        if kept is not None:
+            return SignIn(student=student, token=keep, expires_at=kept.expires_at, created=False)
     raw, expires_at = token_issue(student=student, via="demo")
     return SignIn(student=student, token=raw, expires_at=expires_at, created=created)
 

@@ -4,6 +4,7 @@ headers that let Telegram's web client, and only it, frame this page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -16,10 +17,13 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from apps.miniapp.strings import STRINGS, catalogue
+from apps.miniapp.views import DEMO_TOKEN_COOKIE
 from apps.students.domain import SHARED_DEMO_TELEGRAM_ID
 from apps.students.models import Student, StudentToken
+from apps.students.services import DEMO_TOKEN_MIN_LEFT
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +151,41 @@ def test_a_signed_in_staff_member_practises_as_their_own_demo_student(client):
     assert me.status_code == 200 and me.json()["id"] == demo["student"]["id"]
     assert Student.objects.get(pk=demo["student"]["id"]).demo_of == user
     again = _config(client.get("/app/?demo=1"))["demo"]
-    assert again["student"]["id"] == demo["student"]["id"] and again["token"] != demo["token"]
+    assert again["student"]["id"] == demo["student"]["id"]
+
+
+def test_the_demo_mode_uses_a_still_valid_token_again_on_every_load(client):
+    user = _staff(client)
+
+    first = client.get("/app/?demo=1")
+    token = _config(first)["demo"]["token"]
+    cookie = first.cookies[DEMO_TOKEN_COOKIE]
+    assert cookie.value == token and cookie["httponly"] and cookie["path"] == "/app/"
+    for _ in range(3):
+        assert _config(client.get("/app/?demo=1"))["demo"]["token"] == token
+    assert StudentToken.objects.count() == 1
+
+    # Revoked, or about to expire: a new one, kept from then on.
+    StudentToken.objects.update(revoked_at=timezone.now())
+    renewed = _config(client.get("/app/?demo=1"))["demo"]["token"]
+    assert renewed != token
+    StudentToken.objects.filter(revoked_at=None).update(
+        expires_at=timezone.now() + DEMO_TOKEN_MIN_LEFT - dt.timedelta(minutes=1)
+    )
+    latest = _config(client.get("/app/?demo=1"))["demo"]["token"]
+    assert latest not in (token, renewed)
+    assert _config(client.get("/app/?demo=1"))["demo"]["token"] == latest
+    assert StudentToken.objects.count() == 3
+
+    # Another staff member's browser with this cookie gets their own demo student's token.
+    other = Client()
+    other.force_login(User.objects.create_user("karim", password="pw-for-tests", is_staff=True))
+    other.cookies[DEMO_TOKEN_COOKIE] = latest
+    theirs = _config(other.get("/app/?demo=1"))["demo"]
+    assert theirs["token"] != latest and theirs["student"]["telegram_id"] != -user.pk
+    # That token signs in as their own demo student.
+    me = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {theirs['token']}")
+    assert me.json()["telegram_id"] == theirs["student"]["telegram_id"]
 
 
 def test_the_staff_session_does_not_sign_in_to_the_api(client):
