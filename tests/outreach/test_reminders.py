@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 
 from apps.notify.models import OutgoingMessage
-from apps.outreach import services
+from apps.outreach import selectors, services
 from apps.outreach.models import Reminder
 from apps.students.domain import SHARED_DEMO_TELEGRAM_ID
 from tests.practice.factories import ResponseFactory, StreakFactory
@@ -162,3 +162,30 @@ def test_reminder_opens_the_mini_app_when_there_is_one(settings):
     other = StudentFactory.create(timezone="Asia/Dhaka")
     services.reminders_send(now=_local(DHAKA, dt.date(2026, 12, 3), dt.time(19, 5)))
     assert OutgoingMessage.objects.get(student=other).reply_markup is None
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "expected_utc"),
+    [
+        # Clocks go forward at 01:00 UTC: 19:00 is then 18:00 UTC (British Summer Time).
+        ("Europe/London", dt.date(2027, 3, 28), dt.datetime(2027, 3, 28, 18, 0, tzinfo=dt.UTC)),
+        # New York's clocks go back on 7 November 2027: 19:00 EST is 00:00 UTC the next day.
+        ("America/New_York", dt.date(2027, 11, 7), dt.datetime(2027, 11, 8, 0, 0, tzinfo=dt.UTC)),
+        # Not a time zone (written around the API): the student's day is Dhaka's.
+        ("Not/AZone", dt.date(2027, 3, 28), dt.datetime(2027, 3, 28, 13, 0, tzinfo=dt.UTC)),
+    ],
+)
+def test_reminder_follows_the_local_clock_across_a_change_of_time(
+    settings, zone, day, expected_utc
+):
+    settings.REMINDER_DEFAULT_TIME = "19:00"
+    student = StudentFactory.create(timezone=zone)
+    local_zone = selectors.zone_of(zone)
+    now, end = _local(local_zone, day, dt.time(0)), _local(local_zone, day, dt.time(23, 45))
+    sent = []
+    while now <= end:
+        if services.reminders_send(now=now):
+            sent.append(now)
+        now += STEP
+    assert sent == [expected_utc]
+    assert Reminder.objects.get(student=student).local_date == day
