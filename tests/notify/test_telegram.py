@@ -8,14 +8,19 @@ import datetime as dt
 import io
 import threading
 import time
+import uuid
 
+import environ
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, connections, transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from apps.notify import limiter, services, tasks
 from apps.notify.models import OutgoingMessage
+from tests.fakes.worker import redis_listening
 from tests.notify.factories import make_due, queue_telegram, reload
 from tests.students.factories import StudentFactory
 
@@ -243,6 +248,8 @@ def test_one_message_a_second_per_chat(fake_telegram, settings):
     assert services.message_deliver(message_id=first.pk).outcome == Status.SENT
     step = services.message_deliver(message_id=second.pk)
     assert step.outcome == "paced" and step.retry_in == pytest.approx(100)
+    third = queue_telegram(chat_id=777, text="2b")  # held behind the second
+    assert services.message_deliver(message_id=third.pk).retry_in == pytest.approx(200)
     assert services.message_deliver(message_id=elsewhere.pk).outcome == Status.SENT
 
     held = reload(second)
@@ -258,7 +265,10 @@ def test_the_global_limit_is_shared_within_a_second(settings):
     assert limiter.telegram_wait("1", now=second) == 0
     assert limiter.telegram_wait("2", now=second + 0.1) == 0
     assert limiter.telegram_wait("3", now=second + 0.2) == pytest.approx(0.55)
-    assert limiter.telegram_wait("3", now=second + 1) == 0  # the next second
+    assert limiter.telegram_wait("4", now=second + 0.3) == pytest.approx(0.45)
+    # A burst is spread: the fifth over this second's limit of two waits for the third second.
+    assert limiter.telegram_wait("5", now=second + 0.3) == pytest.approx(1.45)
+    assert limiter.telegram_wait("6", now=second + 1) == 0  # the next second
 
 
 def test_a_group_that_became_a_supergroup_gets_the_message_at_its_new_id(
@@ -351,3 +361,18 @@ def test_two_callers_racing_with_one_dedupe_key_queue_and_send_one_message(fake_
     assert results["first"].pk == results["second"].pk
     assert OutgoingMessage.objects.count() == 1
     assert fake_telegram.texts() == ["once"]
+
+
+@pytest.mark.skipif(not redis_listening(), reason="no Redis server on 127.0.0.1:6379")
+def test_the_limits_hold_in_redis_as_production_shares_them(settings):
+    """Production's cache: the counters are Redis's (atomic across workers)."""
+    settings.NOTIFY_TELEGRAM_GLOBAL_PER_SECOND = 1
+    settings.NOTIFY_TELEGRAM_PER_CHAT_PER_SECOND = 0.01
+    redis = environ.Env.cache_url_config("redis://127.0.0.1:6379/12")
+    with override_settings(CACHES={"default": {**redis, "KEY_PREFIX": uuid.uuid4().hex}}):
+        assert type(caches["default"]).__name__ == "RedisCache"
+        second = 1_800_000_000.5
+        assert limiter.telegram_wait("1", now=second) == 0
+        assert limiter.telegram_wait("1", now=second) == pytest.approx(100)  # the chat
+        assert limiter.telegram_wait("2", now=second) == pytest.approx(0.5)  # the bot
+        assert limiter.telegram_wait("3", now=second + 1) == 0
