@@ -146,6 +146,7 @@ class GuardianReport(models.Model):
 
     class Skipped(models.TextChoices):
         NO_CONSENT = "no_consent", _("No Telegram, and no consent to SMS")
+        REFUSED = "refused", _("The address or the text was refused (see the log)")
 
     guardian = models.ForeignKey(
         Guardian,
@@ -175,7 +176,7 @@ class GuardianReport(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(channel__in=["telegram", "sms"], skipped="")
-                | Q(channel="none", skipped="no_consent"),
+                | Q(channel="none", skipped__in=["no_consent", "refused"]),
                 name="ck_guardian_reports_skipped_iff_not_sent",
             ),
             models.CheckConstraint(

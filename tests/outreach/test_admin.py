@@ -176,17 +176,20 @@ def test_send_test_report_action_queues_a_test_report(admin_client):
     on_telegram = GuardianFactory.create(telegram_id=3001, name="Tele")
     GuardianStudentFactory.create(guardian=on_telegram)
     unreachable = GuardianFactory.create(name="Nobody")  # a phone, but no SMS consent
+    GuardianStudentFactory.create(guardian=unreachable)
+    alone = GuardianFactory.create(telegram_id=3002, name="Alone")  # follows no student
     response = admin_client.post(
         GUARDIANS,
         {
             "action": "send_test_report",
-            "_selected_action": [on_telegram.pk, unreachable.pk],
+            "_selected_action": [on_telegram.pk, unreachable.pk, alone.pk],
         },
         follow=True,
     )
     page = response.content.decode()
     assert "A test report was queued for 1 guardian." in page
     assert "Nobody: This guardian has no Telegram and has not agreed to SMS." in page
+    assert "Alone: This guardian follows no student yet." in page
     message = OutgoingMessage.objects.get()
     assert (message.kind, message.channel, message.to) == ("test_report", "telegram", "3001")
     assert message.text.startswith("Test report")

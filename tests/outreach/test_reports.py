@@ -12,6 +12,7 @@ from apps.notify.models import OutgoingMessage
 from apps.outreach import selectors, services
 from apps.outreach.models import GuardianReport
 from apps.practice.models import Response
+from apps.students.models import Guardian
 from tests.practice.factories import PracticeSessionFactory, StreakFactory
 from tests.practice.helpers import make_library
 from tests.students.factories import GuardianFactory, GuardianStudentFactory, StudentFactory
@@ -196,3 +197,20 @@ def test_guardian_who_stops_gets_no_more_reports(settings):
     assert not GuardianReport.objects.exists()
     services.guardian_reports_resume(guardian=guardian)
     assert services.guardian_reports_send(now=dt.datetime(2026, 12, 4, 13, tzinfo=dt.UTC)) == 1
+
+
+def test_a_phone_number_written_around_the_checks_is_recorded_as_refused(settings, caplog):
+    settings.GUARDIAN_REPORT_LOCAL_TIME = "18:00"
+    broken = GuardianFactory.create(sms_consent_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+    Guardian.objects.filter(pk=broken.pk).update(phone="+88 017 not a number")
+    fine = GuardianFactory.create(telegram_id=8100)
+    student = StudentFactory.create()
+    for guardian in (broken, fine):
+        GuardianStudentFactory.create(guardian=guardian, student=student)
+    now = dt.datetime(2026, 12, 4, 13, tzinfo=dt.UTC)
+    assert services.guardian_reports_send(now=now) == 1
+    refused = GuardianReport.objects.get(guardian=broken)
+    assert (refused.channel, refused.skipped) == ("none", "refused")
+    assert f"guardian {broken.pk} refused" in caplog.text
+    assert list(OutgoingMessage.objects.values_list("guardian_id", flat=True)) == [fine.pk]
+    assert services.guardian_reports_send(now=now + dt.timedelta(hours=1)) == 0
