@@ -9,6 +9,7 @@ per-student or the global budget.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -57,24 +58,28 @@ class Spend:
     total: Decimal
 
 
+# What the AI budgets count: SMS (notification) spend has a budget of its own.
+AI_OPERATIONS = (CostRecord.Operation.HINT_GENERATION, CostRecord.Operation.ANSWER_EVALUATION)
+
+
 def month_spend(
-    *, student: Student | None, now: dt.datetime, operation: str | None = None
+    *, student: Student | None, now: dt.datetime, operations: Sequence[str] | None = None
 ) -> Spend:
-    """This month's spend of one student and of everyone (of one operation, if given), in one
-    indexed aggregate."""
+    """This month's spend of one student and of everyone (of these operations, if given), in
+    one indexed aggregate."""
     sums: dict[str, Any] = {"total": Sum("cost_usd")}
     if student is not None:
         sums["student"] = Sum("cost_usd", filter=Q(student=student))
     records = CostRecord.objects.filter(recorded_at__gte=month_start(now))
-    if operation is not None:
-        records = records.filter(operation=operation)
+    if operations is not None:
+        records = records.filter(operation__in=list(operations))
     totals = records.aggregate(**sums)
     return Spend(student=totals.get("student") or Decimal(0), total=totals["total"] or Decimal(0))
 
 
 def budget_allows(*, student: Student | None, estimate: Decimal, now: dt.datetime) -> bool:
     """Whether an AI call costing at most `estimate` keeps this month within both budgets."""
-    spend = month_spend(student=student, now=now)
+    spend = month_spend(student=student, now=now, operations=AI_OPERATIONS)
     if spend.total + estimate > settings.AI_GLOBAL_MONTHLY_BUDGET_USD:
         return False
     return student is None or spend.student + estimate <= settings.AI_STUDENT_MONTHLY_BUDGET_USD

@@ -235,7 +235,7 @@ def _deliver_sms(message: OutgoingMessage) -> Step:
         )
     estimate = count_segments(message.text).segments
     spend = billing.month_spend(
-        student=None, now=timezone.now(), operation=CostRecord.Operation.NOTIFICATION
+        student=None, now=timezone.now(), operations=[CostRecord.Operation.NOTIFICATION]
     ).total
     budget = settings.NOTIFY_SMS_MONTHLY_BUDGET_USD
     cost = _sms_cost(estimate, price)

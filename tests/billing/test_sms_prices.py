@@ -4,7 +4,9 @@ fallback, and a guardian's SMS costs stay on the books when the guardian is dele
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from apps.billing import services as billing
 from apps.billing.models import CostRecord, SmsPrice
 from tests.billing.factories import CostRecordFactory
 from tests.students.factories import GuardianFactory
@@ -54,3 +56,19 @@ def test_a_deleted_guardians_sms_costs_stay_on_the_books():
     guardian.delete()
     kept = CostRecord.objects.get(pk=record.pk)
     assert kept.guardian is None and kept.cost_usd == record.cost_usd
+
+
+def test_sms_spend_does_not_use_up_the_ai_budgets(settings):
+    """A guardian's report SMS about a student is not that student's AI spend."""
+    settings.AI_STUDENT_MONTHLY_BUDGET_USD = Decimal("0.10")
+    settings.AI_GLOBAL_MONTHLY_BUDGET_USD = Decimal("1.00")
+    now = timezone.now()
+    sms = CostRecordFactory.create(
+        operation="notification", provider="twilio", model="sms", cost_usd=Decimal("5.00")
+    )
+    student = sms.student
+    assert billing.budget_allows(student=student, estimate=Decimal("0.01"), now=now)
+    CostRecordFactory.create(student=student, cost_usd=Decimal("0.095"))
+    assert not billing.budget_allows(student=student, estimate=Decimal("0.01"), now=now)
+    spend = billing.month_spend(student=None, now=now, operations=["notification"])
+    assert spend.total == Decimal("5.00")
