@@ -97,6 +97,16 @@ STRINGS: dict[str, Promise] = {
     "more": _("Show more"),
     "save": _("Save"),
     "saved": _("Saved."),
+    "guardian_title": _("A weekly report for your parent"),
+    "guardian_intro": _(
+        "Your parent or guardian can get a short report of your practice every week. "
+        "Get a code and give it to them."
+    ),
+    "guardian_get": _("Get a code for my guardian"),
+    "guardian_new": _("Get a new code"),
+    "guardian_code": _("Your code:"),
+    "guardian_send": _("Your guardian opens the Dars bot in Telegram and sends:"),
+    "guardian_expires": _("The code works once, until %(time)s. A new code replaces this one."),
 }
 
 

@@ -1,20 +1,29 @@
 """The Mini App in a real headless browser (Debian's chromium, driven by Playwright) at a small
 phone's size (360 × 640): a student signs in with initData signed as Telegram signs it,
-registers and practises a whole session in Bengali; a staff member tries it as their demo
-student. No Content-Security-Policy violation anywhere. Screenshots of every screen go to
-`screenshots/miniapp-*.png` (README)."""
+registers and practises a whole session in Bengali and in English; hints seen come back after a
+reload; a language switch brings the verdict, the "try again" and the hints in the new language;
+inside Telegram (a fake `Telegram.WebApp` injected before the page's script) the page takes
+Telegram's theme and back button; a student gets a code for their guardian; a staff member tries
+it as their demo student. No Content-Security-Policy violation anywhere. Screenshots of every
+screen, in both languages, go to `screenshots/miniapp-{bn,en}-<screen>.png` (README)."""
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import translation
+from django.utils.translation import gettext
 
 from apps.content.models import Hint, Problem, ProblemOption, Topic
 from apps.content.services import problem_feedback_add
-from apps.practice.models import PracticeSession, Response
+from apps.miniapp.strings import STRINGS
+from apps.outreach.models import LinkCode
+from apps.practice.models import HintView, PracticeSession, Response
 from apps.students.models import Student
 from tests.browser import needs_chromium, screenshot
 from tests.telegram_signing import signed_init_data
@@ -41,8 +50,17 @@ QUESTIONS = {
     "hinted": "৪ × ৬ কত?",
     "text": "তিনটি বাহু দিয়ে ঘেরা আকৃতির নাম কী?",
 }
-FEEDBACK_BN = "তুমি সংখ্যা দুটি যোগ করেছ; প্রশ্নে গুণফল চাওয়া হয়েছে।"
-EXPLANATION_BN = "৪ × ৬ = ২৪, কারণ ৪ কে ৬ বার যোগ করলে ২৪ হয়।"
+FEEDBACK = {
+    "bn": "তুমি সংখ্যা দুটি যোগ করেছ; প্রশ্নে গুণফল চাওয়া হয়েছে।",
+    "en": "You added the numbers; the question asks for the product.",
+}
+EXPLANATION = {
+    "bn": "৪ × ৬ = ২৪, কারণ ৪ কে ৬ বার যোগ করলে ২৪ হয়।",
+    "en": "4 × 6 = 24: add 4 six times.",
+}
+FEEDBACK_BN, EXPLANATION_BN = FEEDBACK["bn"], EXPLANATION["bn"]
+HINTS_BN = ["প্রতিটি বাক্সে কতটি আছে, আর কতটি বাক্স?", "গুণ করো।", "প্রায় উত্তর: ১২ × ৩।"]
+BENGALI_SCRIPT = re.compile("[\u0980-\u09ff]")
 
 
 def _library() -> None:
@@ -61,11 +79,7 @@ def _library() -> None:
         made = Problem.objects.create(code=code, topic=topic, difficulty=1, **fields)
         Hint.objects.bulk_create(
             Hint(problem=made, level=level, text_en=f"Hint {level}.", text_bn=bn)
-            for level, bn in (
-                (1, "প্রতিটি বাক্সে কতটি আছে, আর কতটি বাক্স?"),
-                (2, "গুণ করো।"),
-                (3, "প্রায় উত্তর: ১২ × ৩।"),
-            )
+            for level, bn in enumerate(HINTS_BN, start=1)
         )
         return made
 
@@ -86,8 +100,8 @@ def _library() -> None:
         answer="24",
         question_en="What is 4 × 6?",
         question_bn=QUESTIONS["hinted"],
-        explanation_en="4 × 6 = 24: add 4 six times.",
-        explanation_bn=EXPLANATION_BN,
+        explanation_en=EXPLANATION["en"],
+        explanation_bn=EXPLANATION["bn"],
     )
     mcq = problem(
         "g7-mini-mcq",
@@ -133,8 +147,8 @@ def _library() -> None:
     problem_feedback_add(
         problem_id=hinted.pk,
         answer="10",
-        message_en="You added the numbers; the question asks for the product.",
-        message_bn=FEEDBACK_BN,
+        message_en=FEEDBACK["en"],
+        message_bn=FEEDBACK["bn"],
     )
 
 
@@ -199,14 +213,83 @@ def _register_and_answer_the_first_problem(page: Any) -> None:
     _check_and_see_verdict(page)
 
 
-def _which(page: Any) -> str:
-    question = page.locator("h1.question").inner_text().strip()
-    return next(kind for kind, text in QUESTIONS.items() if text == question)
-
-
 def _check_and_see_verdict(page: Any) -> None:
     page.click("#check")
     page.wait_for_selector(".verdict")
+
+
+def _shot(page: Any, name: str | None) -> None:
+    """The whole page from its top (so the tabs, kept at the bottom of the screen, are drawn
+    at the bottom of the picture)."""
+    if name:
+        page.evaluate("window.scrollTo(0, 0)")
+        screenshot(page, name)
+
+
+def _go(page: Any, press: str, ready: str, shot: str | None = None) -> None:
+    """Press `press`, wait until `ready` is on the page, and write the screenshot `shot`."""
+    page.click(press)
+    page.wait_for_selector(ready)
+    _shot(page, shot)
+
+
+def _tab(page: Any, tab: str, ready: str, shot: str | None = None) -> None:
+    _go(page, f'nav [data-tab="{tab}"]', ready, shot)
+
+
+def _switch_language(page: Any, language: str, ready: str, shot: str | None = None) -> None:
+    """The header's language switch; `ready` is something only the screen drawn again in
+    `language` shows."""
+    _go(page, "#language-switch", ready, None)
+    page.wait_for_selector(f"html[lang={language}]", state="attached")
+    _shot(page, shot)
+
+
+def _open(page: Any, live_server: Any, telegram_id: int, first_name: str = "Student") -> None:
+    """Open the Mini App as Telegram does: the signed initData in the URL's fragment."""
+    init_data = signed_init_data({"id": telegram_id, "first_name": first_name}, BOT_TOKEN)
+    page.goto(f"{live_server.url}/app/#tgWebAppData={quote(init_data)}&tgWebAppVersion=7.0")
+
+
+def _on_screen(page: Any, language: str) -> tuple[Problem, str]:
+    """The problem on screen (its question in `language`) and its kind (a key of QUESTIONS)."""
+    page.wait_for_selector("h1.question")
+    question = page.locator("h1.question").inner_text().strip()
+    problem = Problem.objects.get(**{f"question_{language}": question})
+    return problem, next(kind for kind, text in QUESTIONS.items() if text == problem.question_bn)
+
+
+def _in(language: str, text: str) -> str:
+    with translation.override(language):
+        return gettext(text)
+
+
+def _ui(language: str, key: str) -> str:
+    with translation.override(language):
+        return str(STRINGS[key])
+
+
+def _other(language: str) -> str:
+    return "en" if language == "bn" else "bn"
+
+
+def _student(telegram_id: int, language: str, **fields: Any) -> Student:
+    return Student.objects.create(
+        telegram_id=telegram_id, name="Mitu", language=language, **{"grade": 7, **fields}
+    )
+
+
+def _signed_in(
+    browser: Any, live_server: Any, settings: Any, language: str, **fields: Any
+) -> tuple[Any, list[str], Student]:
+    """The test library, a student (of grade 7 unless `fields` say otherwise) and a phone
+    with the Mini App open for them from Telegram."""
+    settings.TELEGRAM_BOT_TOKEN = BOT_TOKEN
+    _library()
+    student = _student(616161, language, **fields)
+    page, problems = _phone(browser)
+    _open(page, live_server, 616161)
+    return page, problems, student
 
 
 def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
@@ -214,9 +297,6 @@ def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
 ):
     settings.TELEGRAM_BOT_TOKEN = BOT_TOKEN
     _library()
-    init_data = signed_init_data(
-        {"id": 424242, "first_name": "Nusrat", "language_code": "bn"}, BOT_TOKEN
-    )
     page, problems = _phone(browser)
     answer_requests: list[str] = []
     page.on(
@@ -227,7 +307,7 @@ def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
     )
 
     # Telegram passes initData in the fragment (no telegram-web-app.js is loaded).
-    page.goto(f"{live_server.url}/app/#tgWebAppData={quote(init_data)}&tgWebAppVersion=7.0")
+    _open(page, live_server, 424242, "Nusrat")
     page.wait_for_selector("form.profile")
     student = Student.objects.get(telegram_id=424242)
     assert not student.registered and page.locator("#name").input_value() == "Nusrat"
@@ -235,21 +315,17 @@ def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
     page.check('input[name="grade"][value="7"]')
     assert page.locator('input[name="language"][value="bn"]').is_checked()
     screenshot(page, "miniapp-bn-register")
-    page.click("form.profile button[type=submit]")
-
-    page.wait_for_selector("#start")
+    _go(page, "form.profile button[type=submit]", "#start", "miniapp-bn-home")
     student.refresh_from_db()
     assert (student.name, student.grade, student.language) == ("নুসরাত", 7, "bn")
     assert page.locator("html").get_attribute("lang") == "bn"
     assert "নুসরাত" in page.locator("main h1").inner_text()
-    screenshot(page, "miniapp-bn-home")
     page.click("#start")
 
     seen = []
     for position in range(1, 6):
-        page.wait_for_selector("h1.question")
+        _problem, kind = _on_screen(page, "bn")
         assert page.locator(".position").inner_text().endswith(f"{position}/5".translate(BENGALI))
-        kind = _which(page)
         seen.append(kind)
         if kind == "numeric":
             # The keypad shows Bengali digits and types them.
@@ -276,12 +352,10 @@ def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
             _keys(page, "6")
             page.click("#denominator")
             _keys(page, "8")
-            page.click("#check")
             # Not in lowest terms: "try again" with the server's message, the entry kept.
-            page.wait_for_selector(".answer .notice")
+            _go(page, "#check", ".answer .notice", "miniapp-bn-fraction")
             assert page.locator("#numerator").input_value() == "৬"
             assert page.locator("#denominator").input_value() == "৮"
-            screenshot(page, "miniapp-bn-fraction")
             page.click("#numerator")
             _keys(page, "-")  # the sign key toggles a minus, and again takes it off
             assert page.locator("#numerator").input_value() == "-৬"
@@ -294,11 +368,9 @@ def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
             _check_and_see_verdict(page)
             assert page.locator(".verdict.right").count() == 1
         elif kind == "hinted":
-            page.click("#hint")
-            page.wait_for_selector(".hint")
-            assert "প্রতিটি বাক্সে" in page.locator(".hint").inner_text()
+            _go(page, "#hint", ".hint", "miniapp-bn-hint")
+            assert HINTS_BN[0] in page.locator(".hint").inner_text()
             assert "২" in page.locator("#hint").inner_text()  # two hints left
-            screenshot(page, "miniapp-bn-hint")
             _keys(page, "10")
             _check_and_see_verdict(page)
             verdict = page.locator("main").inner_text()
@@ -316,7 +388,6 @@ def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
 
     assert sorted(seen) == sorted(QUESTIONS)
     page.wait_for_selector(".score")
-    summary = page.locator("main").inner_text()
     assert "৪" in page.locator(".score").inner_text()  # 4 of 5 right
     assert page.locator(".streak .big").inner_text() == "১"
     screenshot(page, "miniapp-bn-summary")
@@ -325,16 +396,12 @@ def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
     assert Response.objects.filter(session=session).count() == 5
     hinted = Response.objects.get(session=session, problem__code="g7-mini-hinted")
     assert (hinted.hints_used, hinted.feedback is not None) == (1, True)
-    assert summary
 
-    page.click('nav [data-tab="progress"]')
-    page.wait_for_selector(".topics")
+    _tab(page, "progress", ".topics", "miniapp-bn-progress")
     assert page.locator(".topic").count() == 3
     assert "গুণ" in page.locator(".topics").inner_text()
-    screenshot(page, "miniapp-bn-progress")
 
-    page.click('nav [data-tab="history"]')
-    page.wait_for_selector(".calendar")
+    _tab(page, "history", ".calendar")
     assert page.locator(".calendar .day").count() == 35
     assert page.locator(".calendar .day.practised").count() == 1
     mistakes = page.locator(".mistakes").inner_text()
@@ -344,59 +411,257 @@ def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
     screenshot(page, "miniapp-bn-history")
 
     # English, on the student's choice, without a reload: the interface and the content.
-    page.click("#language-switch")
-    page.wait_for_selector("html[lang=en]", state="attached")
-    page.wait_for_selector("text=What is 4 × 6?")
+    _switch_language(page, "en", "text=What is 4 × 6?", "miniapp-en-history")
     student.refresh_from_db()
     assert student.language == "en"
     assert page.locator(".facts .right").first.inner_text() == "24"
-    screenshot(page, "miniapp-en-history")
-    page.click('nav [data-tab="progress"]')
-    page.wait_for_selector("text=Multiplication")
-    screenshot(page, "miniapp-en-progress")
-    page.click('nav [data-tab="settings"]')
-    page.wait_for_selector("form.profile")
-    screenshot(page, "miniapp-en-settings")
+    assert FEEDBACK["en"] in page.locator(".mistakes").inner_text()
+    _tab(page, "progress", "text=Multiplication", "miniapp-en-progress")
+    _tab(page, "settings", "form.profile", "miniapp-en-settings")
 
     assert _violations(page) == []
     assert problems == []
 
 
-def test_a_student_practises_in_english_with_the_same_screens(browser, live_server, settings):
-    settings.TELEGRAM_BOT_TOKEN = BOT_TOKEN
-    _library()
-    Student.objects.create(telegram_id=515151, name="Rafiq", grade=7, language="en")
-    init_data = signed_init_data({"id": 515151, "first_name": "Rafiq"}, BOT_TOKEN)
-    page, problems = _phone(browser)
-
-    page.goto(f"{live_server.url}/app/#tgWebAppData={quote(init_data)}")
-    page.wait_for_selector("#start")
+def test_a_student_registers_and_practises_in_english_with_the_same_screens(
+    browser, live_server, settings
+):
+    page, problems, student = _signed_in(browser, live_server, settings, "en", grade=None)
+    page.wait_for_selector("form.profile")
     assert page.locator("html").get_attribute("lang") == "en"
-    screenshot(page, "miniapp-en-home")
+    assert page.locator('input[name="language"][value="en"]').is_checked()
+    page.check('input[name="grade"][value="7"]')
+    screenshot(page, "miniapp-en-register")
+    _go(page, "form.profile button[type=submit]", "#start", "miniapp-en-home")
     page.click("#start")
-    shots = {"numeric": "keypad", "mcq": "mcq", "fraction": "fraction", "hinted": "hint"}
     for _ in range(5):
-        page.wait_for_selector("h1.question")
-        question = page.locator("h1.question").inner_text()
-        problem = Problem.objects.get(question_en=question)
-        kind = next(k for k, v in QUESTIONS.items() if v == problem.question_bn)
+        problem, kind = _on_screen(page, "en")
         if kind == "mcq":
             assert page.locator(".option .letter").all_inner_texts() == ["A", "B", "C", "D"]
             page.click('.option[data-label="A"]')  # wrong, to see the verdict in English
         else:
             if kind == "hinted":
-                page.click("#hint")
-                page.wait_for_selector(".hint")
+                _go(page, "#hint", ".hint")
+                assert "Hint 1." in page.locator(".hint").inner_text()
             _enter_right_answer(page, problem, "en")
-        if kind in shots:
-            screenshot(page, f"miniapp-en-{shots[kind]}")
+        screenshot(page, f"miniapp-en-{'hint' if kind == 'hinted' else kind}")
         _check_and_see_verdict(page)
         if kind == "mcq":
             assert "C) 7" in page.locator(".facts .right").inner_text()
+            assert _in("en", "Not quite.") in page.locator(".verdict h1").inner_text()
             screenshot(page, "miniapp-en-wrong")
         page.click("#next")
     page.wait_for_selector(".score")
+    assert page.locator(".score").inner_text() == "4 of 5 right"
     screenshot(page, "miniapp-en-summary")
+    assert PracticeSession.objects.get(student=student).problems_correct == 4
+    assert _violations(page) == []
+    assert problems == []
+
+
+def test_hints_already_seen_come_back_after_a_reload_and_in_the_new_language(
+    browser, live_server, settings
+):
+    page, problems, student = _signed_in(browser, live_server, settings, "bn")
+    _go(page, "#start", "h1.question")
+    problem, _kind = _on_screen(page, "bn")
+    _go(page, "#hint", ".hints li:nth-child(1)")
+    _go(page, "#hint", ".hints li:nth-child(2)")
+
+    page.reload()  # the page is gone; the session stays open on the server
+    _go(page, "#start", ".hints", "miniapp-bn-resumed")
+    assert _on_screen(page, "bn")[0] == problem
+    shown = page.locator(".hint").all_inner_texts()
+    assert len(shown) == 2 and HINTS_BN[0] in shown[0] and HINTS_BN[1] in shown[1]
+    assert "১" in page.locator("#hint").inner_text()  # one hint left
+    assert HintView.objects.filter(session__student=student).count() == 2  # none seen again
+
+    _switch_language(page, "en", "text=Hint 2.", "miniapp-en-resumed")
+    assert page.locator("h1.question").inner_text() == problem.question_en
+    assert ["Hint 1." in h for h in page.locator(".hint").all_inner_texts()] == [True, False]
+    _go(page, "#hint", "text=Hint 3.")  # the next one asked for is the third
+    assert page.locator(".hint").count() == 3 and page.locator("#hint").count() == 0
+    assert HintView.objects.filter(session__student=student).count() == 3
+    assert _violations(page) == []
+    assert problems == []
+
+
+def test_after_a_language_switch_verdicts_and_try_again_come_in_the_new_language(
+    browser, live_server, settings
+):
+    """Every screen of a session, switched to the other language while it is on screen: the
+    verdict (its message, the feedback, the explanation, the right answer), the checker's "try
+    again" and the summary come again in the new language, and no answer is stored twice."""
+    page, problems, student = _signed_in(browser, live_server, settings, "bn")
+    _go(page, "#start", "h1.question")
+
+    language = "bn"
+    for _ in range(5):
+        problem, kind = _on_screen(page, language)
+        if kind == "fraction":
+            page.click("#numerator")
+            _keys(page, "6")
+            page.click("#denominator")
+            _keys(page, "8")
+            _go(page, "#check", ".answer .notice")
+            before = page.locator(".answer .notice").inner_text()
+            assert bool(BENGALI_SCRIPT.search(before)) == (language == "bn")
+            language = _other(language)
+            _switch_language(page, language, f"text={getattr(problem, f'question_{language}')}")
+            page.wait_for_selector(f".answer .notice >> text={_ui(language, 'try_again')}")
+            after = page.locator(".answer .notice").inner_text()
+            assert after != before and bool(BENGALI_SCRIPT.search(after)) == (language == "bn")
+        if kind == "hinted":
+            _keys(page, "10")
+            _check_and_see_verdict(page)
+            language = _other(language)
+            _switch_language(page, language, f"text={FEEDBACK[language]}")
+            verdict = page.locator("main").inner_text()
+            assert EXPLANATION[language] in verdict
+            assert _in(language, "Not quite.") in page.locator(".verdict h1").inner_text()
+            right = "24" if language == "en" else "২৪"
+            assert page.locator(".facts .right").inner_text() == right
+            assert page.locator(".question").inner_text() == getattr(
+                problem, f"question_{language}"
+            )
+        else:
+            if kind == "fraction":
+                for field, digit in (("#numerator", "3"), ("#denominator", "4")):
+                    page.click(field)
+                    page.click('.keypad [data-key="back"]')
+                    _keys(page, digit)
+            else:
+                _enter_right_answer(page, problem, language)
+            _check_and_see_verdict(page)
+            assert _in(language, "Correct! Well done.") in page.locator(".verdict h1").inner_text()
+            language = _other(language)
+            _switch_language(page, language, f"text={_in(language, 'Correct! Well done.')}")
+            explanation = getattr(problem, f"explanation_{language}")
+            assert explanation in page.locator(".explanation").inner_text()
+        page.click("#next")
+
+    page.wait_for_selector(".score")
+    language = _other(language)
+    digits = str.maketrans("0123456789", "0123456789" if language == "en" else "০১২৩৪৫৬৭৮৯")
+    score = _ui(language, "score") % {
+        "correct": "4".translate(digits),
+        "total": "5".translate(digits),
+    }
+    _switch_language(page, language, f".score >> text={score}")
+    assert page.locator("h1").inner_text() == _ui(language, "summary")
+    responses = Response.objects.filter(session__student=student)
+    assert responses.count() == 5  # the answers sent again were not stored again
+    assert responses.get(problem__code="g7-mini-hinted").student_answer in ("10", "১০")
+    assert _violations(page) == []
+    assert problems == []
+
+
+# A stand-in for telegram-web-app.js, put in place before the page's script runs: what the
+# page calls is recorded, and the test can change the theme as Telegram would.
+FAKE_TELEGRAM = """
+window.__telegram = {calls: [], handlers: {}, back: null};
+window.Telegram = {WebApp: {
+  initData: %(init_data)s,
+  colorScheme: "dark",
+  themeParams: %(theme)s,
+  ready() { window.__telegram.calls.push("ready"); },
+  expand() { window.__telegram.calls.push("expand"); },
+  onEvent(name, handler) { window.__telegram.handlers[name] = handler; },
+  BackButton: {
+    isVisible: false,
+    show() { this.isVisible = true; },
+    hide() { this.isVisible = false; },
+    onClick(handler) { window.__telegram.back = handler; },
+  },
+}};
+"""
+DARK_THEME = {
+    "bg_color": "#1c242e",
+    "text_color": "#f0f0f0",
+    "hint_color": "#2b3541",  # barely visible on that background: Dars keeps its own
+    "link_color": "#6ab2f2",
+    "button_color": "#5eb5f7",
+    "button_text_color": "#ffffff",  # 2.3:1 on that button: Dars keeps its own
+    "secondary_bg_color": "#232e3c",
+}
+STYLE = """([element, property]) => getComputedStyle(document.querySelector(element))[property]"""
+VARIABLE = """name => getComputedStyle(document.documentElement).getPropertyValue(name).trim()"""
+
+
+def test_inside_telegram_the_page_follows_its_theme_and_back_button(browser, live_server, settings):
+    settings.TELEGRAM_BOT_TOKEN = BOT_TOKEN
+    _library()
+    _student(919191, "bn")
+    init_data = signed_init_data({"id": 919191, "first_name": "Mitu"}, BOT_TOKEN)
+    page, problems = _phone(browser)
+    page.add_init_script(
+        FAKE_TELEGRAM % {"init_data": json.dumps(init_data), "theme": json.dumps(DARK_THEME)}
+    )
+
+    page.goto(f"{live_server.url}/app/")  # initData from Telegram.WebApp, not the fragment
+    page.wait_for_selector("#start")
+    assert page.evaluate("window.__telegram.calls") == ["ready", "expand"]
+    assert page.evaluate("document.documentElement.dataset.scheme") == "dark"
+    assert page.evaluate(STYLE, ["body", "backgroundColor"]) == "rgb(28, 36, 46)"
+    assert page.evaluate(STYLE, ["body", "color"]) == "rgb(240, 240, 240)"
+    assert page.evaluate(STYLE, ["#start", "backgroundColor"]) == "rgb(94, 181, 247)"
+    assert page.evaluate(STYLE, ["#start", "color"]) == "rgb(11, 22, 32)"  # Dars's dark ink
+    assert page.evaluate(VARIABLE, "--muted") == "#c9d1d9"  # not the unreadable hint colour
+    assert page.evaluate(VARIABLE, "--soft") == "#232e3c"
+    assert page.evaluate(STYLE, [".streak", "backgroundColor"]) == "rgb(35, 46, 60)"
+    screenshot(page, "miniapp-bn-dark-home")
+    assert page.evaluate("Telegram.WebApp.BackButton.isVisible") is False
+
+    # Telegram's back button goes home from any other screen.
+    _tab(page, "progress", ".topics", "miniapp-bn-dark-progress")
+    assert page.evaluate("Telegram.WebApp.BackButton.isVisible") is True
+    _go(page, 'nav [data-tab="home"]', "#start")
+    _go(page, "#start", "h1.question", "miniapp-bn-dark-problem")
+    assert page.evaluate("Telegram.WebApp.BackButton.isVisible") is True
+    page.evaluate("window.__telegram.back()")
+    page.wait_for_selector("#start")
+    assert page.evaluate("Telegram.WebApp.BackButton.isVisible") is False
+
+    # Telegram switches to a light theme whose text would be too pale in bright light.
+    page.evaluate(
+        """() => {
+          Object.assign(Telegram.WebApp, {colorScheme: "light", themeParams: {
+            bg_color: "#ffffff", text_color: "#aaaaaa", button_color: "#fafafa"}});
+          window.__telegram.handlers.themeChanged();
+        }"""
+    )
+    assert page.evaluate("document.documentElement.dataset.scheme") == "light"
+    assert page.evaluate(STYLE, ["body", "color"]) == "rgb(17, 17, 17)"  # Dars's own ink
+    assert page.evaluate(STYLE, ["#start", "backgroundColor"]) == "rgb(11, 79, 156)"
+    screenshot(page, "miniapp-bn-light-home")
+    assert _violations(page) == []
+    assert problems == []
+
+
+def test_a_student_gets_a_code_for_their_guardian_in_both_languages(browser, live_server, settings):
+    page, problems, student = _signed_in(browser, live_server, settings, "bn")
+    page.wait_for_selector("#start")
+    _tab(page, "settings", "#guardian-code", "miniapp-bn-settings")
+
+    _go(page, "#guardian-code", ".guardian-code .code", "miniapp-bn-guardian")
+    code = LinkCode.objects.get(student=student).code
+    box = page.locator(".guardian-code").inner_text()
+    assert page.locator(".guardian-code .code").inner_text() == code
+    assert f"/start {code}" in box and _ui("bn", "guardian_send") in box
+    assert BENGALI_SCRIPT.search(page.locator(".guardian-code .expires").inner_text())
+
+    _switch_language(page, "en", f"text={_ui('en', 'guardian_send')}", "miniapp-en-guardian")
+    assert page.locator(".guardian-code .code").inner_text() == code
+    expires = page.locator(".guardian-code .expires").inner_text()
+    assert "works once" in expires and not BENGALI_SCRIPT.search(expires)
+
+    # A new code replaces the old one.
+    page.click("#guardian-code")
+    page.wait_for_function(
+        "code => document.querySelector('.guardian-code .code').textContent !== code", arg=code
+    )
+    renewed = LinkCode.objects.get(student=student).code
+    assert renewed != code and page.locator(".guardian-code .code").inner_text() == renewed
     assert _violations(page) == []
     assert problems == []
 

@@ -5,7 +5,8 @@
  * #dars-config. Sign-in: Telegram.WebApp.initData when Telegram's script is present, else the
  * initData Telegram passes in the URL fragment (#tgWebAppData=...); Dars does not load
  * telegram-web-app.js from telegram.org (no CDN), so it tells Telegram it is ready itself.
- * In the demo mode (/app/?demo=1) the page carries a demo student's token instead.
+ * Inside Telegram (window.Telegram.WebApp present) it follows Telegram's theme, where readable,
+ * and its back button. In the demo mode (/app/?demo=1) the page carries a demo student's token.
  * Every API call sends the bearer token and never a cookie. Reads, sign-in, starting a
  * session and answers are retried on a lost connection or a 5xx (each is idempotent: an
  * identical answer gets the stored result); a hint is not (each one asks for the next).
@@ -34,11 +35,12 @@
     entry: null, // what the student has entered for it
     notice: null, // a "try again" message or an error, shown with the entry kept
     retry: false, // the notice is the checker's "try again" (not an attempt)
-    hints: {}, // problem id -> hints shown in this page
+    sent: null, // the last answer sent for the problem on screen (sent again on a language switch)
     verdict: null,
     summary: null,
     shownAt: 0,
     busy: false,
+    guardianCode: null, // the code for a guardian just issued, shown in the settings
   };
 
   // --- words and numbers -------------------------------------------------------------------
@@ -96,6 +98,7 @@
   function show(screen, tab) {
     state.screen = screen;
     state.tab = tab || null;
+    telegramBackButton(state.token !== null && state.student && state.student.registered && tab !== "home");
     draw();
     main.focus({ preventScroll: true });
     window.scrollTo(0, 0);
@@ -222,9 +225,102 @@
     }
   }
 
+  // The theme: Telegram's colours (themeParams) over Dars's own, each only where it stays
+  // readable in bright light (text 7:1 on the background, controls 4.5:1), and Telegram's light
+  // or dark scheme (colorScheme). Without Telegram's script, Dars's light colours.
+  const THEME_COLOURS = {
+    bg_color: "--paper",
+    text_color: "--ink",
+    hint_color: "--muted",
+    link_color: "--link",
+    button_color: "--brand",
+    button_text_color: "--brand-ink",
+    secondary_bg_color: "--soft",
+  };
+
+  // "#rgb" or "#rrggbb" (what Telegram sends and Dars's own colours are) as [r, g, b].
+  function rgb(colour) {
+    const match = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(String(colour || "").trim());
+    if (!match) return null;
+    const hex = match[1].length === 3 ? match[1].replace(/./g, "$&$&") : match[1];
+    const n = parseInt(hex, 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  }
+
+  function luminance(colour) {
+    const [r, g, b] = rgb(colour).map((c) => {
+      const v = c / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+
+  function contrast(one, two) {
+    const [a, b] = [luminance(one), luminance(two)].sort((x, y) => y - x);
+    return (a + 0.05) / (b + 0.05);
+  }
+
+  // The first colour readable on `background`, else black or white, whichever reads better.
+  function readable(candidates, background, least) {
+    const found = candidates.find((colour) => rgb(colour) && contrast(colour, background) >= least);
+    if (found) return found;
+    return contrast("#000000", background) >= contrast("#ffffff", background) ? "#000000" : "#ffffff";
+  }
+
+  function applyTheme() {
+    const app = telegramApp();
+    if (!app) return;
+    const root = document.documentElement;
+    Object.values(THEME_COLOURS).forEach((name) => root.style.removeProperty(name));
+    root.dataset.scheme = app.colorScheme === "dark" ? "dark" : "light";
+    const style = getComputedStyle(root);
+    const ours = (name) => style.getPropertyValue(name).trim();
+    const theirs = app.themeParams || {};
+    const pick = (key) => (rgb(theirs[key]) ? theirs[key] : null);
+    const paper = pick("bg_color") || ours("--paper");
+    const ink = readable([pick("text_color"), ours("--ink")], paper, 7);
+    const soft = [pick("secondary_bg_color"), ours("--soft"), paper].find((c) => rgb(c) && contrast(ink, c) >= 7) || paper;
+    const brand = readable([pick("button_color"), ours("--brand")], paper, 4.5);
+    const colours = {
+      "--paper": paper,
+      "--ink": ink,
+      "--muted": readable([pick("hint_color"), ours("--muted")], paper, 4.5),
+      "--link": readable([pick("link_color"), brand], paper, 4.5),
+      "--brand": brand,
+      "--brand-ink": readable([pick("button_text_color"), ours("--brand-ink")], brand, 4.5),
+      "--soft": soft,
+    };
+    for (const [name, colour] of Object.entries(colours)) root.style.setProperty(name, colour);
+  }
+
+  // Telegram's own back button (top left) goes back to the home screen from any other one.
+  function telegramBackButton(visible) {
+    const back = telegramApp() && telegramApp().BackButton;
+    if (!back) return;
+    try {
+      if (visible) back.show();
+      else back.hide();
+    } catch (error) {
+      // An older Telegram without the button: the page's own buttons and tabs remain.
+    }
+  }
+
+  function telegramSetUp() {
+    const app = telegramApp();
+    if (!app) return;
+    applyTheme();
+    try {
+      if (app.onEvent) app.onEvent("themeChanged", applyTheme);
+      if (app.BackButton && app.BackButton.onClick) app.BackButton.onClick(() => openTab("home"));
+    } catch (error) {
+      // An older Telegram: Dars's own colours and buttons.
+    }
+  }
+
   // --- signing in and the profile ------------------------------------------------------------
 
   async function boot() {
+    telegramSetUp();
     telegramEvent("web_app_ready");
     telegramEvent("web_app_expand");
     if (config.demo) {
@@ -332,7 +428,45 @@
         saved.hidden = false;
         saved.textContent = t("saved");
       }),
+      guardianBox(),
     ];
+  }
+
+  // A one-time code the student gives a parent, who sends "/start <code>" to the bot to get
+  // the weekly report. Shown until the screen changes; each press issues a new code.
+  function guardianBox() {
+    const out = h("div", { class: "guardian-code", role: "status" });
+    const code = state.guardianCode;
+    if (code) {
+      out.append(
+        h("p", {}, t("guardian_code")),
+        h("p", { class: "code", lang: "en", translate: "no", tabindex: "-1" }, code.code),
+        h("p", {}, t("guardian_send")),
+        h("p", { class: "command", lang: "en", translate: "no" }, `/start ${code.code}`),
+        h("p", { class: "expires" }, t("guardian_expires", { time: localDate(code.expires_at, { day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) })),
+      );
+    }
+    const ask = button(code ? t("guardian_new") : t("guardian_get"), async () => {
+      if (state.busy) return;
+      state.busy = true;
+      ask.disabled = true;
+      try {
+        // A retry is safe: each code replaces the one before, and the last one is shown.
+        state.guardianCode = await api("POST", "guardian-code/");
+        main.querySelector(".guardian").replaceWith(guardianBox());
+        main.querySelector(".guardian .code").focus();
+      } catch (error) {
+        out.replaceChildren(h("p", { class: "notice", role: "alert" }, error.message));
+      } finally {
+        state.busy = false;
+        ask.disabled = false;
+      }
+    }, { class: "secondary", id: "guardian-code" });
+    return h("section", { class: "guardian" },
+      h("h2", {}, t("guardian_title")),
+      h("p", {}, t("guardian_intro")),
+      out,
+      ask);
   }
 
   async function switchLanguage() {
@@ -347,13 +481,8 @@
     try {
       state.student = await api("PATCH", "me/", { language: next });
       state.lang = state.student.language;
-      if (state.session && state.problem) {
-        // Questions, options and the API's messages come in the student's language.
-        const session = await api("GET", `sessions/${state.session.id}/`);
-        state.session = session;
-        state.problem = session.problems.find((p) => p.problem_id === state.problem.problem_id);
-      }
-      if (state.tab && state.tab !== "home" && state.tab !== "settings") {
+      await relanguage();
+      if (state.tab === "progress" || state.tab === "history") {
         state.busy = false;
         openTab(state.tab);
         return;
@@ -367,9 +496,31 @@
     }
   }
 
+  // What came from the API in the old language comes again in the new one: the session's
+  // questions, options and hints seen (read again); the verdict, its feedback and explanation,
+  // or the checker's "try again" (the same answer sent again: the stored result of a final
+  // answer, nothing written for one that was not an attempt).
+  async function relanguage() {
+    if (!state.session || !state.problem) return;
+    const onVerdict = state.screen === verdictScreen && state.verdict;
+    const onRetry = state.screen === problemScreen && state.retry && state.notice && state.sent;
+    const session = await api("GET", `sessions/${state.session.id}/`);
+    state.session = session;
+    state.problem = session.problems.find((p) => p.problem_id === state.problem.problem_id);
+    if (!onVerdict && !onRetry) return;
+    const result = await api("POST", `sessions/${session.id}/answers/`, state.sent);
+    if (onVerdict) {
+      state.verdict = { ...result, given: state.verdict.given };
+      if (result.summary) state.summary = result.summary;
+    } else if (!result.final) {
+      state.notice = result.message;
+    }
+  }
+
   // --- tabs: home, progress, history, settings -----------------------------------------------
 
   async function openTab(tab) {
+    state.guardianCode = null; // shown on the screen where it was asked for only
     if (tab === "settings") {
       show(settingsScreen, tab);
       return;
@@ -515,6 +666,7 @@
     state.problem = problem;
     state.notice = null;
     state.retry = false;
+    state.sent = null;
     state.verdict = null;
     state.shownAt = Date.now();
     state.entry = {
@@ -540,7 +692,7 @@
 
   function problemScreen() {
     const p = state.problem;
-    const hints = state.hints[p.problem_id] || [];
+    const hints = p.hints_seen || []; // from the API: a reload shows them again
     const left = p.hints_available - p.hints_used;
     const form = h("form", { class: "answer", novalidate: true, onsubmit: submitAnswer },
       entryWidget(p),
@@ -649,6 +801,7 @@
       answer: text,
       time_spent_seconds: Math.min(Math.round((Date.now() - state.shownAt) / 1000), 86400),
     };
+    state.sent = body;
     try {
       const result = await api("POST", `sessions/${state.session.id}/answers/`, body);
       state.busy = false;
@@ -683,7 +836,7 @@
     try {
       // Not retried by itself: each request shows the next hint.
       const hint = await api("POST", `sessions/${state.session.id}/hints/`, { problem_id: problem.problem_id }, 0);
-      (state.hints[problem.problem_id] = state.hints[problem.problem_id] || []).push(hint);
+      problem.hints_seen = [...(problem.hints_seen || []), { level: hint.level, text: hint.text }];
       problem.hints_used = hint.level;
       problem.hints_available = hint.level + hint.hints_remaining;
       state.notice = null;
