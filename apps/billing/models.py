@@ -193,3 +193,8 @@ class CostRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.cost_usd} USD"
+
+
+# The AI's operations: what the AI budgets and the AI spend report count (SMS, `notification`,
+# has a budget of its own: NOTIFY_SMS_MONTHLY_BUDGET_USD).
+AI_OPERATIONS = (CostRecord.Operation.HINT_GENERATION, CostRecord.Operation.ANSWER_EVALUATION)

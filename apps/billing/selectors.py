@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from apps.billing.models import CostRecord
+from apps.billing.models import AI_OPERATIONS, CostRecord
 from apps.practice.models import PracticeSession
 
 ZERO = Decimal("0")
@@ -77,7 +77,8 @@ def _lines(records: object, field: str) -> list[Line]:
 
 def cost_report(*, month: dt.date, top: int = 10) -> CostReport:
     start, end = month_bounds(month)
-    records = CostRecord.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
+    ai = CostRecord.objects.filter(operation__in=AI_OPERATIONS)
+    records = ai.filter(recorded_at__gte=start, recorded_at__lt=end)
     totals = records.aggregate(
         total=Sum("cost_usd"), calls=Count("id"), failed=Count("id", filter=Q(succeeded=False))
     )
@@ -114,7 +115,7 @@ def cost_report(*, month: dt.date, top: int = 10) -> CostReport:
             else row["month"],
             row["cost"] or ZERO,
         )
-        for row in CostRecord.objects.filter(recorded_at__gte=year_ago, recorded_at__lt=end)
+        for row in ai.filter(recorded_at__gte=year_ago, recorded_at__lt=end)
         .annotate(month=TruncMonth("recorded_at"))
         .values("month")
         .annotate(cost=Sum("cost_usd"))

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from apps.billing.models import CostRecord, ModelPrice, SmsPrice
+from apps.billing.models import AI_OPERATIONS, CostRecord, ModelPrice, SmsPrice
 from apps.billing.pricing import Price, TokenUsage, cost_usd
 from apps.content.models import Problem
 from apps.students.models import Guardian, Student
@@ -56,10 +56,6 @@ def month_start(at: dt.datetime) -> dt.datetime:
 class Spend:
     student: Decimal
     total: Decimal
-
-
-# What the AI budgets count: SMS (notification) spend has a budget of its own.
-AI_OPERATIONS = (CostRecord.Operation.HINT_GENERATION, CostRecord.Operation.ANSWER_EVALUATION)
 
 
 def month_spend(

@@ -4,6 +4,7 @@ fallback, and a guardian's SMS costs stay on the books when the guardian is dele
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from apps.billing import services as billing
@@ -72,3 +73,18 @@ def test_sms_spend_does_not_use_up_the_ai_budgets(settings):
     assert not billing.budget_allows(student=student, estimate=Decimal("0.01"), now=now)
     spend = billing.month_spend(student=None, now=now, operations=["notification"])
     assert spend.total == Decimal("5.00")
+
+
+def test_the_ai_spend_report_leaves_sms_out(capsys):
+    ai = CostRecordFactory.create(cost_usd=Decimal("0.002000"))
+    CostRecordFactory.create(
+        student=ai.student,
+        operation="notification",
+        provider="twilio",
+        model="sms",
+        cost_usd=Decimal("0.350000"),
+    )
+    call_command("cost_report", month=timezone.localdate().strftime("%Y-%m"))
+    out = capsys.readouterr().out
+    assert "$0.002000 in 1 calls" in out
+    assert "notification" not in out and "0.350000" not in out
