@@ -332,8 +332,10 @@ def messages_sweep(*, now: dt.datetime | None = None) -> Sweep:
         last_error=f"{UNKNOWN_PREFIX}: the worker stopped during the provider's call.",
     )
     fresh = now - dt.timedelta(seconds=_FRESH_SECONDS)
+    # A channel that is off keeps its messages queued: they must not fill the batch.
+    ready = [channel for channel in Channel.values if _channel_ready(channel)]
     due = list(
-        OutgoingMessage.objects.filter(status=Status.QUEUED)
+        OutgoingMessage.objects.filter(status=Status.QUEUED, channel__in=ready)
         .filter(Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lt=fresh))
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:_SWEEP_BATCH]

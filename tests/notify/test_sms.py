@@ -184,3 +184,13 @@ def test_without_a_twilio_account_an_sms_waits(settings, django_capture_on_commi
         message = queue_sms()
     assert reload(message).status == Status.QUEUED
     assert not CostRecord.objects.exists()
+
+
+def test_sms_waiting_for_a_twilio_account_do_not_hold_up_telegram_retries(fake_telegram, settings):
+    settings.TWILIO_ACCOUNT_SID = ""
+    sms, telegram = queue_sms(), queue_telegram()
+    old = timezone.now() - dt.timedelta(minutes=5)
+    OutgoingMessage.objects.update(created_at=old)
+    assert services.messages_sweep().due == [telegram.pk]
+    tasks.send_due.apply()
+    assert (reload(sms).status, reload(telegram).status) == (Status.QUEUED, Status.SENT)
