@@ -219,10 +219,10 @@ def _check_and_see_verdict(page: Any) -> None:
 
 
 def _shot(page: Any, name: str | None) -> None:
-    """The whole page from its top (so the tabs, kept at the bottom of the screen, are drawn
-    at the bottom of the picture)."""
+    """The whole page, scrolled to its end first: the tabs stick to the bottom of the screen,
+    and a full-page picture draws them where the screen's bottom is."""
     if name:
-        page.evaluate("window.scrollTo(0, 0)")
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
         screenshot(page, name)
 
 
@@ -314,7 +314,7 @@ def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
     page.fill("#name", "নুসরাত")
     page.check('input[name="grade"][value="7"]')
     assert page.locator('input[name="language"][value="bn"]').is_checked()
-    screenshot(page, "miniapp-bn-register")
+    _shot(page, "miniapp-bn-register")
     _go(page, "form.profile button[type=submit]", "#start", "miniapp-bn-home")
     student.refresh_from_db()
     assert (student.name, student.grade, student.language) == ("নুসরাত", 7, "bn")
@@ -332,7 +332,7 @@ def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
             assert page.locator('.keypad [data-key="3"]').inner_text() == "৩"
             _keys(page, "36")
             assert page.locator("#answer").input_value() == "৩৬"
-            screenshot(page, "miniapp-bn-numeric")
+            _shot(page, "miniapp-bn-numeric")
             # Two clicks at once send one answer: the button is disabled while it is on its way.
             sent = len(answer_requests)
             page.evaluate(DOUBLE_CLICK_CHECK)
@@ -344,7 +344,7 @@ def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
             assert letters == ["ক", "খ", "গ", "ঘ"]
             page.click('.option[data-label="গ"]')
             assert page.locator('.option[data-label="গ"]').get_attribute("aria-pressed") == "true"
-            screenshot(page, "miniapp-bn-mcq")
+            _shot(page, "miniapp-bn-mcq")
             _check_and_see_verdict(page)
             assert page.locator(".verdict.right").count() == 1
         elif kind == "fraction":
@@ -378,10 +378,10 @@ def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
             assert "১০" in page.locator(".facts .given").inner_text()
             assert page.locator(".facts .right").inner_text() == "২৪"
             assert FEEDBACK_BN in verdict and EXPLANATION_BN in verdict
-            screenshot(page, "miniapp-bn-wrong")
+            _shot(page, "miniapp-bn-wrong")
         else:
             page.fill("#answer", "ত্রিভুজ")
-            screenshot(page, "miniapp-bn-text")
+            _shot(page, "miniapp-bn-text")
             _check_and_see_verdict(page)
             assert page.locator(".verdict.right").count() == 1
         page.click("#next")
@@ -390,7 +390,7 @@ def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
     page.wait_for_selector(".score")
     assert "৪" in page.locator(".score").inner_text()  # 4 of 5 right
     assert page.locator(".streak .big").inner_text() == "১"
-    screenshot(page, "miniapp-bn-summary")
+    _shot(page, "miniapp-bn-summary")
     session = PracticeSession.objects.get(student=student)
     assert session.status == "completed" and session.problems_correct == 4
     assert Response.objects.filter(session=session).count() == 5
@@ -408,7 +408,7 @@ def test_a_student_signs_in_registers_and_practises_a_whole_session_in_bengali(
     assert QUESTIONS["hinted"] in mistakes and FEEDBACK_BN in mistakes
     page.click(".mistakes details summary")
     assert EXPLANATION_BN in page.locator(".mistakes").inner_text()
-    screenshot(page, "miniapp-bn-history")
+    _shot(page, "miniapp-bn-history")
 
     # English, on the student's choice, without a reload: the interface and the content.
     _switch_language(page, "en", "text=What is 4 × 6?", "miniapp-en-history")
@@ -431,7 +431,7 @@ def test_a_student_registers_and_practises_in_english_with_the_same_screens(
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator('input[name="language"][value="en"]').is_checked()
     page.check('input[name="grade"][value="7"]')
-    screenshot(page, "miniapp-en-register")
+    _shot(page, "miniapp-en-register")
     _go(page, "form.profile button[type=submit]", "#start", "miniapp-en-home")
     page.click("#start")
     for _ in range(5):
@@ -444,16 +444,16 @@ def test_a_student_registers_and_practises_in_english_with_the_same_screens(
                 _go(page, "#hint", ".hint")
                 assert "Hint 1." in page.locator(".hint").inner_text()
             _enter_right_answer(page, problem, "en")
-        screenshot(page, f"miniapp-en-{'hint' if kind == 'hinted' else kind}")
+        _shot(page, f"miniapp-en-{'hint' if kind == 'hinted' else kind}")
         _check_and_see_verdict(page)
         if kind == "mcq":
             assert "C) 7" in page.locator(".facts .right").inner_text()
             assert _in("en", "Not quite.") in page.locator(".verdict h1").inner_text()
-            screenshot(page, "miniapp-en-wrong")
+            _shot(page, "miniapp-en-wrong")
         page.click("#next")
     page.wait_for_selector(".score")
     assert page.locator(".score").inner_text() == "4 of 5 right"
-    screenshot(page, "miniapp-en-summary")
+    _shot(page, "miniapp-en-summary")
     assert PracticeSession.objects.get(student=student).problems_correct == 4
     assert _violations(page) == []
     assert problems == []
@@ -609,7 +609,7 @@ def test_inside_telegram_the_page_follows_its_theme_and_back_button(browser, liv
     assert page.evaluate(VARIABLE, "--muted") == "#c9d1d9"  # not the unreadable hint colour
     assert page.evaluate(VARIABLE, "--soft") == "#232e3c"
     assert page.evaluate(STYLE, [".streak", "backgroundColor"]) == "rgb(35, 46, 60)"
-    screenshot(page, "miniapp-bn-dark-home")
+    _shot(page, "miniapp-bn-dark-home")
     assert page.evaluate("Telegram.WebApp.BackButton.isVisible") is False
 
     # Telegram's back button goes home from any other screen.
@@ -633,7 +633,7 @@ def test_inside_telegram_the_page_follows_its_theme_and_back_button(browser, liv
     assert page.evaluate("document.documentElement.dataset.scheme") == "light"
     assert page.evaluate(STYLE, ["body", "color"]) == "rgb(17, 17, 17)"  # Dars's own ink
     assert page.evaluate(STYLE, ["#start", "backgroundColor"]) == "rgb(11, 79, 156)"
-    screenshot(page, "miniapp-bn-light-home")
+    _shot(page, "miniapp-bn-light-home")
     assert _violations(page) == []
     assert problems == []
 
@@ -691,7 +691,7 @@ def test_a_staff_member_tries_the_mini_app_as_their_demo_student(browser, live_s
     demo = Student.objects.get(demo_of=staff)
     assert demo.telegram_id == -staff.pk and demo.is_demo
     page.check('input[name="grade"][value="7"]')
-    screenshot(page, "miniapp-bn-demo")
+    _shot(page, "miniapp-bn-demo")
     _register_and_answer_the_first_problem(page)
 
     answer = Response.objects.get()
