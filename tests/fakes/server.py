@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 
 class LocalServer:
@@ -25,6 +25,23 @@ class LocalServer:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class Fake:
+    """A fake service served by `self.http` (set by the subclass's __init__)."""
+
+    http: LocalServer
+
+    @property
+    def url(self) -> str:
+        return self.http.url
+
+    def start(self) -> Self:
+        self.http.start()
+        return self
+
+    def stop(self) -> None:
+        self.http.stop()
 
 
 class JsonHandler(BaseHTTPRequestHandler):

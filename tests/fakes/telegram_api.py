@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.fakes.server import JsonHandler, LocalServer
+from tests.fakes.server import Fake, JsonHandler, LocalServer
 
 BOT_ID = 7_000_000_001
 BOT_USERNAME = "DarsTestBot"
@@ -68,7 +68,7 @@ def _parse_value(value: str) -> Any:
     return value
 
 
-class FakeTelegram:
+class FakeTelegram(Fake):
     def __init__(self, token: str = "123456:TEST-fake-token") -> None:  # noqa: S107
         self.token = token
         self.failures: list[Failure] = []
@@ -104,10 +104,6 @@ class FakeTelegram:
         self.http = LocalServer(Handler)
 
     # --- scripting and assertions ---------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        return self.http.url
 
     def fail(
         self,
@@ -150,13 +146,6 @@ class FakeTelegram:
 
     def texts(self, chat_id: str | int | None = None) -> list[str]:
         return [params["text"] for params in self.sent(chat_id)]
-
-    def start(self) -> FakeTelegram:
-        self.http.start()
-        return self
-
-    def stop(self) -> None:
-        self.http.stop()
 
     # --- answers ----------------------------------------------------------------------------
 

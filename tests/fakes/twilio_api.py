@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from apps.notify.segments import count_segments
-from tests.fakes.server import JsonHandler, LocalServer
+from tests.fakes.server import Fake, JsonHandler, LocalServer
 
 ACCOUNT_SID = "AC" + "0" * 32
 AUTH_TOKEN = "test-twilio-auth-token"
@@ -50,7 +50,7 @@ class Request:
     status: int = 201
 
 
-class FakeTwilio:
+class FakeTwilio(Fake):
     def __init__(self, account_sid: str = ACCOUNT_SID, auth_token: str = AUTH_TOKEN) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
@@ -69,10 +69,6 @@ class FakeTwilio:
                 self.answer(status, payload, drop=drop)
 
         self.http = LocalServer(Handler)
-
-    @property
-    def url(self) -> str:
-        return self.http.url
 
     def fail(
         self,
@@ -98,13 +94,6 @@ class FakeTwilio:
                 for r in self.requests
                 if r.status == 201 and (to is None or r.form.get("To") == to)
             ]
-
-    def start(self) -> FakeTwilio:
-        self.http.start()
-        return self
-
-    def stop(self) -> None:
-        self.http.stop()
 
     def _answer(
         self, path: str, form: dict[str, str], username: str, password: str
