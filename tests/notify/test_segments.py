@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import math
 
-from apps.notify.segments import count_segments, is_gsm7
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from apps.notify.segments import GSM7_BASIC, GSM7_EXTENSION, count_segments, is_gsm7
 
 
 @pytest.mark.parametrize(
@@ -36,3 +40,25 @@ def test_segments(text, encoding, units, segments):
 def test_one_bengali_letter_makes_the_whole_text_ucs2():
     assert is_gsm7("Rahim practised 5 days this week")
     assert not is_gsm7("Rahim practised 5 days this week — রহিম")
+
+
+@given(st.text(alphabet=sorted(GSM7_BASIC), max_size=500))
+def test_a_basic_gsm7_text_counts_one_septet_a_character(text):
+    count = count_segments(text)
+    assert (count.encoding, count.units) == ("GSM-7", len(text))
+    assert count.segments == (1 if len(text) <= 160 else math.ceil(len(text) / 153))
+
+
+@given(st.text(max_size=400))
+def test_every_text_fits_in_its_segments_and_needs_them_all(text):
+    count = count_segments(text)
+    single, multi = (160, 153) if count.encoding == "GSM-7" else (70, 67)
+    assert count.segments >= 1
+    if count.segments == 1:
+        assert count.units <= single
+    else:
+        assert count.units > single
+        assert (count.segments - 1) * multi < count.units <= count.segments * multi
+    if count.encoding == "UCS-2":
+        assert count.units == len(text.encode("utf-16-le")) // 2
+        assert any(char not in GSM7_BASIC and char not in GSM7_EXTENSION for char in text)
