@@ -27,7 +27,7 @@ from apps.practice import selectors, services
 from apps.practice import streaks as streak_rules
 from apps.practice.selectors import SessionItem, SessionState
 from apps.students import services as student_services
-from apps.students.models import Student
+from apps.students.models import Guardian, Student
 
 MAX_ANSWER_CHARS = 500  # as the practice API (AnswerIn)
 
@@ -139,6 +139,9 @@ def _message(
     if command is not None and command.name == "start" and command.argument:
         return _guardian_link(incoming, command.argument)
     if student is None:
+        guardian = Guardian.objects.filter(telegram_id=incoming.user_id).first()
+        if guardian is not None:  # a parent who linked with a code: not a new student
+            return _guardian_message(guardian, command)
         student = _sign_up(incoming)
         return Outcome([texts.choose_language()], student)
     with translation.override(student.language):
@@ -388,3 +391,23 @@ def _guardian_link(incoming: Incoming, code: str) -> Outcome:
                 )
             ]
         )
+
+
+def _guardian_message(guardian: Guardian, command: domain.Command | None) -> Outcome:
+    """A guardian's chat: /stop ends the weekly reports, /reports brings them back; anything
+    else says what this chat is for."""
+    name = command.name if command is not None else ""
+    with translation.override(guardian.language):
+        if name == "stop":
+            outreach.guardian_reports_stop(guardian=guardian)
+            text = _("The weekly reports are stopped. Send /reports to get them again.")
+        elif name == "reports":
+            outreach.guardian_reports_resume(guardian=guardian)
+            text = _("You will get the weekly report here again, every Friday evening.")
+        else:
+            names = ", ".join(guardian.students.order_by("name").values_list("name", flat=True))
+            text = _(
+                "This chat sends you a weekly report of %(names)s's practice every Friday "
+                "evening. Send /stop to stop the reports."
+            ) % {"names": names}
+        return Outcome([Reply(text)])

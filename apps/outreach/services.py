@@ -173,24 +173,13 @@ def guardian_choices_set(
 
 
 def guardian_reports_stop(*, guardian: Guardian, now: dt.datetime | None = None) -> bool:
-    """The guardian asked to stop the weekly reports (bot "stop"). False if already stopped."""
+    """The guardian asked to stop the weekly reports (the bot's /stop, or the admin). False if
+    already stopped."""
     return bool(
         Guardian.objects.filter(pk=guardian.pk, reports_stopped_at__isnull=True).update(
             reports_stopped_at=now or timezone.now()
         )
     )
-
-
-def guardian_reports_stop_by_telegram(
-    *, telegram_id: int, now: dt.datetime | None = None
-) -> Guardian | None:
-    """A guardian's Telegram chat asked to stop the reports (for the bot's "stop"): the
-    guardian, now stopped, or None when this Telegram account is no guardian."""
-    guardian = Guardian.objects.filter(telegram_id=telegram_id).first()
-    if guardian is not None:
-        guardian_reports_stop(guardian=guardian, now=now)
-        guardian.refresh_from_db(fields=["reports_stopped_at"])
-    return guardian
 
 
 def guardian_reports_resume(*, guardian: Guardian) -> bool:

@@ -89,7 +89,7 @@ def report_text(
         "end": _day(end),
     }
     blocks = ["\n".join(_student_lines(week, language)) for week in weeks]
-    footer = gettext("To stop these weekly reports, tell the Dars team.")
+    footer = gettext("To stop these weekly reports, send /stop.")
     if test:
         title = gettext("Test report") + "\n" + title
     return "\n\n".join([title, *blocks, footer])

@@ -178,6 +178,32 @@ def test_a_guardian_links_with_the_students_code(chat: Chat) -> None:
     assert last(again).text  # the reason, from apps.outreach
 
 
+def test_a_linked_guardian_stops_and_resumes_the_reports_from_the_chat(chat: Chat) -> None:
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    student = registered(chat)
+    chat.say("/guardian")
+    code = LinkCode.objects.get(student=student, used_at__isnull=True)
+    parent = Chat(chat.client, user_id=7770003, first_name="Amina", language_code="bn")
+    parent.say(f"/start {code.code}")
+    guardian = Guardian.objects.get(telegram_id=parent.user_id)
+
+    parent.say("hello")  # a guardian is not signed up as a student
+    assert not Student.objects.filter(telegram_id=parent.user_id).exists()
+    assert student.name in last(parent).text and "/stop" in last(parent).text
+
+    parent.say("/stop")
+    guardian.refresh_from_db()
+    assert guardian.reports_stopped_at is not None
+    with translation.override("bn"):
+        stopped = gettext("The weekly reports are stopped. Send /reports to get them again.")
+    assert last(parent).text == stopped
+    parent.say("/reports")
+    guardian.refresh_from_db()
+    assert guardian.reports_stopped_at is None
+
+
 def test_a_wrong_code_is_explained_and_links_nothing(chat: Chat) -> None:
     chat.say("/start NOSUCHCODE")
     assert not Guardian.objects.exists()

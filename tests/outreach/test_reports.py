@@ -177,16 +177,6 @@ def test_weekend_clock_sends_each_guardian_one_report_at_their_friday_evening(se
     assert len(messages[sms.pk].text) < len(messages[telegram.pk].text)
 
 
-def test_guardian_stops_from_their_telegram_account(settings):
-    guardian = GuardianFactory.create(telegram_id=8002)
-    GuardianStudentFactory.create(guardian=guardian)
-    now = dt.datetime(2026, 12, 4, 13, tzinfo=dt.UTC)
-    stopped = services.guardian_reports_stop_by_telegram(telegram_id=8002, now=now)
-    assert stopped == guardian and stopped.reports_stopped_at == now
-    assert services.guardian_reports_stop_by_telegram(telegram_id=9999, now=now) is None
-    assert services.guardian_reports_send(now=now) == 0
-
-
 def test_guardian_who_stops_gets_no_more_reports(settings):
     settings.GUARDIAN_REPORT_LOCAL_TIME = "18:00"
     guardian = GuardianFactory.create(telegram_id=8001)
