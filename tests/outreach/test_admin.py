@@ -6,7 +6,8 @@ import datetime as dt
 from html.parser import HTMLParser
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from apps.notify.models import OutgoingMessage
 from apps.outreach import services
@@ -192,7 +193,8 @@ def test_send_test_report_action_queues_a_test_report(admin_client):
     assert "Alone: This guardian follows no student yet." in page
     message = OutgoingMessage.objects.get()
     assert (message.kind, message.channel, message.to) == ("test_report", "telegram", "3001")
-    assert message.text.startswith("Test report")
+    with translation.override(on_telegram.language):  # the guardian's language
+        assert message.text.startswith(gettext("Test report"))
     assert not GuardianReport.objects.exists()  # a test is not this week's report
 
 

@@ -6,6 +6,8 @@ import zoneinfo
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from apps.content.models import Topic
 from apps.notify.models import OutgoingMessage
@@ -171,7 +173,11 @@ def test_weekend_clock_sends_each_guardian_one_report_at_their_friday_evening(se
     assert set(messages) == {telegram.pk, sms.pk}
     assert (messages[telegram.pk].channel, messages[telegram.pk].to) == ("telegram", "7001")
     assert messages[telegram.pk].dedupe_key == f"report:{telegram.pk}:2026-W49"
-    assert messages[telegram.pk].text.count("Current streak") == 2  # both students
+    with translation.override(telegram.language):  # the guardian's language
+        streak_line = ngettext(
+            "Current streak: %(days)s day", "Current streak: %(days)s days", 2
+        ).split("%")[0]
+    assert messages[telegram.pk].text.count(streak_line) == 2  # both students
     assert (messages[sms.pk].channel, messages[sms.pk].to) == ("sms", sms.phone)
     assert messages[sms.pk].kind == "guardian_report"
     assert len(messages[sms.pk].text) < len(messages[telegram.pk].text)
