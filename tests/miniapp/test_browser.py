@@ -706,6 +706,15 @@ def test_a_staff_member_tries_the_mini_app_as_their_demo_student(browser, live_s
     page.wait_for_selector("#start")
     assert Student.objects.filter(telegram_id__lt=0).count() == 1
 
+    # A demo student has no guardian: asking for a code says so (409) and issues none.
+    _tab(page, "settings", "#guardian-code")
+    _go(page, "#guardian-code", ".guardian-code .notice")
+    assert page.locator(".guardian-code .notice").inner_text() == _in(
+        "bn", "A demo student has no guardian."
+    )
+    assert [p for p in problems if "409" in p and "guardian-code" in p]
+    assert LinkCode.objects.count() == 0
+
 
 def test_an_answer_whose_reply_is_lost_is_sent_again_and_counted_once(
     browser, live_server, settings
