@@ -61,6 +61,35 @@ def library(db: None) -> None:
     assert not report.errors, report.errors[:5]
 
 
+# Reference data the migrations write (prices). A transactional test ends with a flush that
+# empties every table; under pytest-xdist a worker's next tests may come after it, so it is
+# written again, by the migrations' own functions, whenever it is missing.
+SEEDING_MIGRATIONS = (
+    "apps.billing.migrations.0003_seed_prices",
+    "apps.billing.migrations.0007_seed_sms_prices",
+)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    uses_database = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", "transactional_db", "live_server")
+    )
+    if not uses_database:
+        return
+    import importlib
+
+    from django.apps import apps as registry
+
+    from apps.billing.models import ModelPrice, SmsPrice
+
+    request.getfixturevalue("_django_db_helper")
+    if ModelPrice.objects.exists() and SmsPrice.objects.exists():
+        return
+    for name in SEEDING_MIGRATIONS:
+        importlib.import_module(name).seed(registry, None)
+
+
 @pytest.fixture(autouse=True)
 def _default_language() -> None:
     """A request handled in this thread leaves its language active; each test starts afresh."""

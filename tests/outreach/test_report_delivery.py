@@ -18,6 +18,14 @@ from tests.students.factories import GuardianFactory, GuardianStudentFactory, St
 pytestmark = pytest.mark.django_db
 
 FRIDAY_EVENING = dt.datetime(2026, 12, 4, 13, 0, tzinfo=dt.UTC)  # 19:00 in Dhaka
+
+
+@pytest.fixture(autouse=True)
+def _prices(db) -> None:
+    """This test's price table (a flushed test database holds no migration data)."""
+    SmsPrice.objects.update_or_create(
+        provider="twilio", prefix="+880", defaults={"usd_per_segment": Decimal("0.3517")}
+    )
 CONSENT = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 GSM_SAFE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,:;%/!?-'")
 
