@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from celery import Celery
 from django.db import connection, transaction
+from kombu import pools as kombu_pools
 
 from apps.notify.models import OutgoingMessage
 from apps.notify.tasks import deliver
@@ -45,6 +46,9 @@ def broker() -> Iterator[None]:
             app._pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        # kombu also keeps connection and producer pools per broker in a global registry; a
+        # closed one left there is what the next task sent from another thread would get.
+        kombu_pools.reset()
 
 
 @pytest.fixture
