@@ -26,6 +26,8 @@ def _prices(db) -> None:
     SmsPrice.objects.update_or_create(
         provider="twilio", prefix="+880", defaults={"usd_per_segment": Decimal("0.3517")}
     )
+
+
 CONSENT = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 GSM_SAFE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,:;%/!?-'")
 
