@@ -127,4 +127,4 @@ class OutgoingMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} → {self.to} ({self.status})"
+        return f"{self.get_channel_display()} → {self.to} ({self.get_status_display()})"

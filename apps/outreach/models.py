@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
@@ -36,7 +37,8 @@ class ReminderSetting(TimeStampedModel):
         verbose_name_plural = _("reminder settings")
 
     def __str__(self) -> str:
-        return f"{self.student_id}: {self.remind_at:%H:%M}" if self.enabled else "off"
+        when = f"{self.remind_at:%H:%M}" if self.enabled else gettext("off")
+        return f"{self.student}: {when}"
 
 
 class Reminder(models.Model):
@@ -78,7 +80,7 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.student_id} {self.local_date}"
+        return f"{self.student} {self.local_date}"
 
 
 class LinkCode(models.Model):
@@ -186,4 +188,4 @@ class GuardianReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.guardian_id} {self.week}"
+        return f"{self.guardian} {self.week}"

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.billing.models import CostRecord
-from tests.browser import needs_chromium, screenshot
+from tests.browser import admin_page, needs_chromium, screenshot
 
 pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
 
@@ -43,17 +43,7 @@ def test_dashboard_and_statistics_panel_are_drawn(
         )
     call_command("refresh_stats", stdout=io.StringIO())
 
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", "password")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    if language == "bn":
-        page.select_option("#dars-language-select", "bn")
-        page.click("#dars-language button")
-        page.wait_for_load_state()
+    page = admin_page(browser, live_server, None if language == "en" else language)
     assert page.locator("html").get_attribute("lang") == language
 
     page.goto(f"{live_server.url}/admin/")

@@ -14,6 +14,7 @@ from apps.content.models import Problem
 from apps.students.models import Student
 from tests.browser import (
     VISIBLE_INTERFACE_TEXT,
+    admin_page,
     english_labels_in,
     needs_chromium,
     project_english_labels,
@@ -24,17 +25,6 @@ from tests.content.sheets import csv_bytes, mcq_row, problem_row
 pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
 
 
-def _signed_in(browser, live_server, username: str = "admin", password: str = "password"):  # noqa: S107
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return page
-
-
 def test_content_team_imports_a_spreadsheet_through_the_admin(
     browser,
     live_server,
@@ -42,7 +32,7 @@ def test_content_team_imports_a_spreadsheet_through_the_admin(
     tmp_path: Path,
     topics,
 ):
-    page = _signed_in(browser, live_server)
+    page = admin_page(browser, live_server)
     page.goto(f"{live_server.url}/admin/content/problem/")
     sheet = tmp_path / "batch.csv"
     sheet.write_bytes(
@@ -76,11 +66,7 @@ def test_the_admin_in_bengali_has_no_english_words_of_its_own(
     call_command("seed_demo", students=3, days=20, verbosity=0)
     student = Student.objects.order_by("pk")[0]
     problem = Problem.objects.get(code="g7-triangles-01")
-    page = _signed_in(browser, live_server)
-    page.select_option("#dars-language-select", "bn")
-    page.click("#dars-language button")
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "bn"
+    page = admin_page(browser, live_server, "bn")
 
     sheet = tmp_path / "bn.csv"
     sheet.write_bytes(
