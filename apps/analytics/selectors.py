@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 
 from apps.analytics.itemstats import COLUMNS, FLAGS, HINT_LEVELS, Cell
 from apps.analytics.models import ProblemStats
@@ -195,22 +195,35 @@ def export_rows() -> Iterator[dict[str, Any]]:
         yield row
 
 
-@dataclass(frozen=True)
-class DayCounts:
-    student_id: int
-    day: dt.date
-    answered: int
-    correct: int
-    hints_used: int
-    time_spent_seconds: int
-    sessions_completed: int
-    streak: int | None
+DAY_COLUMNS = (
+    "student_id",
+    "day",
+    "answered",
+    "correct",
+    "hints_used",
+    "time_spent_seconds",
+    "sessions_completed",
+    "streak",
+)
 
 
-def daily_counts(low: int, high: int) -> list[DayCounts]:
-    """Answers with ids in (low, high] counted per student per day of the student's calendar
-    (one query per time zone the students answering are in). A session is counted on the day
-    of the answer that completed it (its last answer)."""
+def zones_answering(low: int, high: int) -> list[str]:
+    """The time zones of the students who gave the answers with ids in (low, high]. (Without
+    `order_by()` the answers' default ordering would join the DISTINCT: one row per answer.)"""
+    return sorted(
+        Response.objects.filter(id__gt=low, id__lte=high)
+        .order_by()
+        .values_list("session__student__timezone", flat=True)
+        .distinct()
+    )
+
+
+def daily_counts_queries(low: int, high: int) -> list[tuple[str, tuple[Any, ...]]]:
+    """SELECTs counting the answers with ids in (low, high] per student per day of the
+    student's calendar, one per time zone the students answering are in, each with the columns
+    DAY_COLUMNS: the database adds them up (`INSERT … SELECT`), nothing comes back to Python
+    however many answers there are. A session is counted on the day of the answer that
+    completed it (its last answer)."""
     if high <= low:
         return []
     answers = Response.objects.filter(id__gt=low, id__lte=high, session__student__telegram_id__gt=0)
@@ -218,38 +231,58 @@ def daily_counts(low: int, high: int) -> list[DayCounts]:
     last_answer = (
         Response.objects.filter(session=OuterRef("session")).order_by("-id").values("id")[:1]
     )
-    zones = answers.values_list("session__student__timezone", flat=True).distinct()
-    found = []
-    for zone in sorted(set(zones)):
+    queries = []
+    for zone in zones_answering(low, high):
         completing = Q(session__status="completed", id=Subquery(last_answer))
         rows = (
             answers.filter(session__student__timezone=zone)
-            .annotate(day=TruncDate("evaluated_at", tzinfo=ZoneInfo(zone)))
-            .values("session__student_id", "day")
+            .values(
+                student=F("session__student_id"),
+                local_day=TruncDate("evaluated_at", tzinfo=ZoneInfo(zone)),
+            )
             .annotate(
-                answered=Count("id"),
-                correct=Count("id", filter=Q(is_correct=True)),
-                hints=Sum("hints_used"),
-                seconds=Sum("time_spent_seconds"),
-                completed=Count("session", distinct=True, filter=completing),
-                streak=Max("session__streak_after", filter=completing),
+                n_answered=Count("id"),
+                n_correct=Count("id", filter=Q(is_correct=True)),
+                n_hints=Coalesce(Sum("hints_used"), 0),
+                n_seconds=Coalesce(Sum("time_spent_seconds"), 0),
+                n_completed=Count("session", distinct=True, filter=completing),
+                last_streak=Max("session__streak_after", filter=completing),
             )
             .order_by()
         )
-        found += [
-            DayCounts(
-                student_id=row["session__student_id"],
-                day=row["day"],
-                answered=row["answered"],
-                correct=row["correct"],
-                hints_used=row["hints"] or 0,
-                time_spent_seconds=row["seconds"] or 0,
-                sessions_completed=row["completed"],
-                streak=row["streak"],
+        select, params = rows.query.sql_with_params()
+        outer = ", ".join(
+            f"q.{name}"
+            for name in (
+                "student",
+                "local_day",
+                "n_answered",
+                "n_correct",
+                "n_hints",
+                "n_seconds",
+                "n_completed",
+                "last_streak",
             )
-            for row in rows
-        ]
-    return found
+        )
+        queries.append((f"SELECT {outer} FROM ({select}) q", tuple(params)))  # noqa: S608
+    return queries
+
+
+def days_answered(low: int, high: int) -> list[dt.date]:
+    """Every calendar day, in any student's time zone, on which an answer with an id in
+    (low, high] may have been given: from the first answer's earliest local date to the last
+    one's latest (one indexed aggregate, not a scan of the answers' days)."""
+    if high <= low:
+        return []
+    span = Response.objects.filter(id__gt=low, id__lte=high).aggregate(
+        first=Min("evaluated_at"), last=Max("evaluated_at")
+    )
+    if span["first"] is None:
+        return []
+    zones = {ZoneInfo(name) for name in zones_answering(low, high)} or {ZoneInfo("UTC")}
+    first = min(span["first"].astimezone(zone).date() for zone in zones)
+    last = max(span["last"].astimezone(zone).date() for zone in zones)
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 @dataclass(frozen=True)

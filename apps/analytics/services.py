@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -90,9 +90,8 @@ def stats_refresh(*, full: bool = False, now: dt.datetime | None = None) -> Refr
             for start in range(0, len(ids), size):
                 _derive(ids[start : start + size], through, started)
             # The daily rollup adds up each answer once, like the counts.
-            counts = selectors.daily_counts(since, through)
-            _add_daily_activity(counts)
-            _sum_days(sorted({c.day for c in counts}))
+            _add_daily_activity(since, through)
+            _sum_days(selectors.days_answered(since, through))
             StatsRefresh.objects.create(
                 started_at=started,
                 finished_at=max(started, timezone.now()),
@@ -272,25 +271,25 @@ def _derive(problem_ids: Sequence[int], through: int, now: dt.datetime) -> None:
         )
 
 
-def _add_daily_activity(counts: Sequence[selectors.DayCounts]) -> None:
-    statement = (
-        "INSERT INTO daily_activity (student_id, day, answered, correct, hints_used, "
-        "time_spent_seconds, sessions_completed, streak) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (student_id, day) DO UPDATE SET "
-        "answered = daily_activity.answered + excluded.answered, "
-        "correct = daily_activity.correct + excluded.correct, "
-        "hints_used = daily_activity.hints_used + excluded.hints_used, "
-        "time_spent_seconds = daily_activity.time_spent_seconds + excluded.time_spent_seconds, "
-        "sessions_completed = daily_activity.sessions_completed + excluded.sessions_completed, "
-        "streak = COALESCE(excluded.streak, daily_activity.streak)"
-    )
-    rows = [
-        (c.student_id, c.day, c.answered, c.correct, c.hints_used, c.time_spent_seconds,
-         c.sessions_completed, c.streak)
-        for c in counts
-    ]  # fmt: skip
-    for start in range(0, len(rows), 5000):
-        sql.execute_many(statement, rows[start : start + 5000])
+def _add_daily_activity(since: int, through: int) -> None:
+    """Add the answers in (since, through] to the daily rollup, in the database."""
+    columns = ", ".join(selectors.DAY_COLUMNS)
+    for select, params in selectors.daily_counts_queries(since, through):
+        # `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO daily_activity ({columns}) SELECT * FROM ({select}) d WHERE true "  # noqa: S608
+                "ON CONFLICT (student_id, day) DO UPDATE SET "
+                "answered = daily_activity.answered + excluded.answered, "
+                "correct = daily_activity.correct + excluded.correct, "
+                "hints_used = daily_activity.hints_used + excluded.hints_used, "
+                "time_spent_seconds = daily_activity.time_spent_seconds "
+                "+ excluded.time_spent_seconds, "
+                "sessions_completed = daily_activity.sessions_completed "
+                "+ excluded.sessions_completed, "
+                "streak = COALESCE(excluded.streak, daily_activity.streak)",
+                params,
+            )
 
 
 def _sum_days(days: Sequence[dt.date]) -> None:

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from apps.analytics import selectors
 from apps.analytics.models import DailyActivity, DailyTotals
 from apps.content.models import Problem
 from apps.practice.models import Response
@@ -126,3 +127,12 @@ def test_a_completed_session_counts_on_its_day_with_the_streak(library):
     assert row.day == timezone.localtime(timezone.now(), ZoneInfo("Asia/Dhaka")).date()
     assert (row.answered, row.correct, row.time_spent_seconds) == (5, 5, 100)
     assert (row.sessions_completed, row.streak) == (1, 1)
+
+
+def test_the_time_zones_of_new_answers_are_read_once_each(library):
+    """One row per time zone, not one per answer (the answers' default ordering must not join
+    the DISTINCT: on 10 million answers that held 2.3 GB in the refresh)."""
+    _answers_around_midnight(list(Problem.objects.all()[:10]), 7_000_000_000)
+    _answers_around_midnight(list(Problem.objects.all()[:10]), 7_000_000_100)
+    newest = Response.objects.order_by("-id").values_list("id", flat=True)[0]
+    assert selectors.zones_answering(0, newest) == sorted(ZONES)
