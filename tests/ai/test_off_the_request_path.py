@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from celery import Celery
-from django.conf import settings
-from django.db import connection, connections
+from django.db import connection, connections  # noqa: F401 - connection: the skipif below
 
 from apps.ai import services
 from apps.ai.models import HintGeneration
@@ -22,6 +16,7 @@ from apps.content.models import Hint
 from apps.practice import services as practice
 from tests.ai.fake_claude import Reply
 from tests.ai.test_ai import HINTS, _library
+from tests.fakes.worker import celery_worker, redis_listening
 from tests.practice.helpers import new_student
 
 postgres_only = pytest.mark.skipif(
@@ -75,16 +70,8 @@ def test_no_lock_is_held_while_the_model_writes_hints(fake_claude, settings):
     assert CostRecord.objects.filter(problem=target).count() == 1
 
 
-def _redis_listening() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 @postgres_only
-@pytest.mark.skipif(not _redis_listening(), reason="no Redis server on 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_listening(), reason="no Redis server on 127.0.0.1:6379")
 @pytest.mark.django_db(transaction=True)
 def test_a_real_celery_worker_writes_missing_hints_end_to_end(fake_claude):
     """A worker process (as production runs it) takes the task from Redis, calls the model,
@@ -93,51 +80,24 @@ def test_a_real_celery_worker_writes_missing_hints_end_to_end(fake_claude):
     problems = _library(hints=False)
 
     fake_claude.replies.append(Reply(tool_input=HINTS, input_tokens=900, output_tokens=350))
-    database = connection.settings_dict
     env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@"
-            f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
-        ),
-        "CELERY_BROKER_URL": broker,
         "ANTHROPIC_API_KEY": "sk-test-local-fake",
         "ANTHROPIC_BASE_URL": fake_claude.url,
         "AI_MODEL": "claude-haiku-4-5",
         "AI_MAX_RETRIES": "0",
     }
-    client = Celery(broker=broker)
+    # Not the current app: the shared tasks must keep following dars.celery's (eager) app.
+    client = Celery(broker=broker, set_as_current=False)
     with client.connection_for_write() as conn:
         conn.default_channel.client.flushdb()
-    worker = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("celery")),
-            "-A",
-            "dars",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
+    with celery_worker(broker=broker, env=env) as worker:
         client.send_task("ai.generate_hints", args=[problems[0].pk])
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not Hint.objects.filter(problem=problems[0]).exists():
             assert worker.poll() is None, worker.stdout.read() if worker.stdout else ""
             time.sleep(0.2)
-    finally:
-        worker.terminate()
-        output = worker.communicate(timeout=30)[0]
     hints = list(Hint.objects.filter(problem=problems[0]).order_by("level"))
-    assert [h.level for h in hints] == [1, 2, 3], output
+    assert [h.level for h in hints] == [1, 2, 3]
     assert all(h.is_ai_generated for h in hints)
     record = CostRecord.objects.get(problem=problems[0])
     assert (record.operation, record.input_tokens, record.output_tokens) == (

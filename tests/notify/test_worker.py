@@ -34,7 +34,10 @@ def broker() -> Iterator[None]:
     """This process sends tasks to Redis (not in-process) for the test's duration."""
     if connection.vendor != "postgresql":
         pytest.skip("a worker process shares the test database: PostgreSQL only")
-    with Celery(broker=BROKER).connection_for_write() as conn:
+    # A throwaway app only to reach Redis: not made the current app, or the shared tasks
+    # (notify.deliver) would follow it, and later tests in this process would send to its
+    # closed pool instead of running eagerly.
+    with Celery(broker=BROKER, set_as_current=False).connection_for_write() as conn:
         conn.default_channel.client.flushdb()
     saved = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_always_eager, app.conf.broker_url = False, BROKER

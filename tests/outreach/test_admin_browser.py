@@ -60,7 +60,9 @@ def test_outreach_admin_in_bengali_sends_a_test_report_and_shows_every_log(
     (sms,) = fake_twilio.sent(to=by_sms.phone)
     assert student.name in sms["Body"]
     assert OutgoingMessage.objects.get(to=by_sms.phone).status == OutgoingMessage.Status.SENT
-    assert fake_telegram.texts(chat_id=7_000_001)
+    assert fake_telegram.texts(chat_id=7_000_001), list(
+        OutgoingMessage.objects.values("to", "status", "attempts", "last_error", "next_attempt_at")
+    )
 
     message = OutgoingMessage.objects.get(to=by_sms.phone)
     reminder = Reminder.objects.get(student=idle)
