@@ -55,7 +55,13 @@ function init(args)
       local headers = { ["Content-Type"] = "application/json" }
       if f[3] ~= "" then headers["Authorization"] = "Bearer " .. f[3] end
       local body = nil
-      if f[4] ~= "" then body = f[4] end
+      if f[4] ~= "" then
+        body = f[4]
+      elseif f[1] ~= "GET" then
+        -- A POST without a body carries Content-Length: 0, as the Mini App's fetch sends it
+        -- (wrk.format adds no Content-Length when there is no body).
+        headers["Content-Length"] = "0"
+      end
       table.insert(mine, wrk.format(f[1], f[2], headers, body))
     end
     index = index + 1
