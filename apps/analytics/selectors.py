@@ -271,7 +271,7 @@ def daily_counts_queries(low: int, high: int) -> list[tuple[str, tuple[Any, ...]
 def days_answered(low: int, high: int) -> list[dt.date]:
     """Every calendar day, in any student's time zone, on which an answer with an id in
     (low, high] may have been given: from the first answer's earliest local date to the last
-    one's latest (one indexed aggregate, not a scan of the answers' days)."""
+    one's latest (MIN and MAX over the id range; no list of days comes back per answer)."""
     if high <= low:
         return []
     span = Response.objects.filter(id__gt=low, id__lte=high).aggregate(
