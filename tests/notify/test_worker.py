@@ -29,6 +29,18 @@ pytestmark = [
 ]
 
 
+def _forget_connections() -> None:
+    """Drop the app's broker connections and producers, so the next task opens them for the
+    broker configured now. (Earlier tests in this process may have opened them for another.)"""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    # kombu also keeps connection and producer pools per broker in a global registry; a
+    # closed one left there is what the next task sent from another thread would get.
+    kombu_pools.reset()
+
+
 @pytest.fixture
 def broker() -> Iterator[None]:
     """This process sends tasks to Redis (not in-process) for the test's duration."""
@@ -41,17 +53,12 @@ def broker() -> Iterator[None]:
         conn.default_channel.client.flushdb()
     saved = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_always_eager, app.conf.broker_url = False, BROKER
+    _forget_connections()
     try:
         yield
     finally:
         app.conf.task_always_eager, app.conf.broker_url = saved
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
-        # kombu also keeps connection and producer pools per broker in a global registry; a
-        # closed one left there is what the next task sent from another thread would get.
-        kombu_pools.reset()
+        _forget_connections()
 
 
 @pytest.fixture
