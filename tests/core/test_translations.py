@@ -105,7 +105,9 @@ def test_the_admin_scripts_speak_bengali_to_a_bengali_staff_member(admin_client)
     """Through the real admin: /admin/jsi18n/ after the header switch to বাংলা."""
     admin_client.post("/admin/language/", {"language": "bn", "next": "/admin/"})
     script = admin_client.get("/admin/jsi18n/").content.decode()
-    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S).group(1))
+    found = re.search(r"const newcatalog = (\{.*?\});\n", script, re.S)
+    assert found is not None, script[:500]
+    catalog = json.loads(found.group(1))
     assert catalog["%(sel)s of %(cnt)s selected"] == [
         "%(cnt)s টির মধ্যে %(sel)s টি নির্বাচিত",
         "%(cnt)s টির মধ্যে %(sel)s টি নির্বাচিত",
