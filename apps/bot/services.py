@@ -6,19 +6,22 @@ stored (`ProcessedUpdate`, unique `update_id`) in the same transaction as its ef
 replies it queues, so a second delivery — later, or at the same moment — does nothing: the
 unique constraint decides, and on PostgreSQL the second insert waits for the first
 transaction and then fails. Answers are judged just before that transaction (see
-`handlers`): judging commits on its own, and the same answer again gets the stored verdict.
+`handlers`): judging commits on its own, so two deliveries arriving together are taken one at
+a time (an advisory lock on the update id) and the second finds the update claimed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from telegram import Update
@@ -86,6 +89,29 @@ def update_process(*, data: Any, now: dt.datetime | None = None) -> Handled:
         notice = chat_throttle(incoming=incoming, now=now)
         if notice is not None:
             return Handled(throttled=True, reply_method=_callback_answer(incoming, notice))
+    with _one_delivery_at_a_time(update_id):
+        return _process(update_id, incoming, now)
+
+
+@contextmanager
+def _one_delivery_at_a_time(update_id: int) -> Iterator[None]:
+    """Two deliveries of one update arriving together are handled one after the other (on
+    PostgreSQL, a session advisory lock keyed by the update id): an answer is judged before
+    the update is claimed, so without it both could judge — the second one the next problem,
+    with the same text. The second then finds the update claimed."""
+    if connection.vendor != "postgresql":  # SQLite: one writer at a time anyway
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [update_id])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [update_id])
+
+
+def _process(update_id: int, incoming: Incoming | None, now: dt.datetime) -> Handled:
     if ProcessedUpdate.objects.filter(update_id=update_id).exists():
         return Handled(duplicate=True, reply_method=_callback_answer(incoming))
     if incoming is None:
