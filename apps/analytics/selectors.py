@@ -218,9 +218,11 @@ def zones_answering(low: int, high: int) -> list[str]:
     )
 
 
-def daily_counts_queries(low: int, high: int) -> list[tuple[str, tuple[Any, ...]]]:
+def daily_counts_queries(
+    low: int, high: int, zones: Sequence[str]
+) -> list[tuple[str, tuple[Any, ...]]]:
     """SELECTs counting the answers with ids in (low, high] per student per day of the
-    student's calendar, one per time zone the students answering are in, each with the columns
+    student's calendar, one per time zone of `zones` (`zones_answering`), each with the columns
     DAY_COLUMNS: the database adds them up (`INSERT … SELECT`), nothing comes back to Python
     however many answers there are. A session is counted on the day of the answer that
     completed it (its last answer)."""
@@ -232,7 +234,7 @@ def daily_counts_queries(low: int, high: int) -> list[tuple[str, tuple[Any, ...]
         Response.objects.filter(session=OuterRef("session")).order_by("-id").values("id")[:1]
     )
     queries = []
-    for zone in zones_answering(low, high):
+    for zone in zones:
         completing = Q(session__status="completed", id=Subquery(last_answer))
         rows = (
             answers.filter(session__student__timezone=zone)
@@ -268,8 +270,8 @@ def daily_counts_queries(low: int, high: int) -> list[tuple[str, tuple[Any, ...]
     return queries
 
 
-def days_answered(low: int, high: int) -> list[dt.date]:
-    """Every calendar day, in any student's time zone, on which an answer with an id in
+def days_answered(low: int, high: int, zones: Sequence[str]) -> list[dt.date]:
+    """Every calendar day, in any of `zones` (`zones_answering`), on which an answer with an id in
     (low, high] may have been given: from the first answer's earliest local date to the last
     one's latest (MIN and MAX over the id range; no list of days comes back per answer)."""
     if high <= low:
@@ -279,9 +281,9 @@ def days_answered(low: int, high: int) -> list[dt.date]:
     )
     if span["first"] is None:
         return []
-    zones = {ZoneInfo(name) for name in zones_answering(low, high)} or {ZoneInfo("UTC")}
-    first = min(span["first"].astimezone(zone).date() for zone in zones)
-    last = max(span["last"].astimezone(zone).date() for zone in zones)
+    calendars = {ZoneInfo(name) for name in zones} or {ZoneInfo("UTC")}
+    first = min(span["first"].astimezone(zone).date() for zone in calendars)
+    last = max(span["last"].astimezone(zone).date() for zone in calendars)
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 

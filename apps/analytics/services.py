@@ -90,8 +90,10 @@ def stats_refresh(*, full: bool = False, now: dt.datetime | None = None) -> Refr
             for start in range(0, len(ids), size):
                 _derive(ids[start : start + size], through, started)
             # The daily rollup adds up each answer once, like the counts.
-            _add_daily_activity(since, through)
-            _sum_days(selectors.days_answered(since, through))
+            # The time zones are read once: both steps need them (a scan of the new answers).
+            zones = selectors.zones_answering(since, through)
+            _add_daily_activity(since, through, zones)
+            _sum_days(selectors.days_answered(since, through, zones))
             StatsRefresh.objects.create(
                 started_at=started,
                 finished_at=max(started, timezone.now()),
@@ -271,10 +273,10 @@ def _derive(problem_ids: Sequence[int], through: int, now: dt.datetime) -> None:
         )
 
 
-def _add_daily_activity(since: int, through: int) -> None:
+def _add_daily_activity(since: int, through: int, zones: Sequence[str]) -> None:
     """Add the answers in (since, through] to the daily rollup, in the database."""
     columns = ", ".join(selectors.DAY_COLUMNS)
-    for select, params in selectors.daily_counts_queries(since, through):
+    for select, params in selectors.daily_counts_queries(since, through, zones):
         # `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
         with connection.cursor() as cursor:
             cursor.execute(
