@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -67,17 +68,35 @@ EXACT: Final = Tolerance(Fraction(0), relative=False)
 
 
 def key_number(answer: object, *, allow_percent: bool) -> Number | None:
+    # A key read from the database is text, the same few again and again: read each once.
+    if type(answer) is str:
+        return _key_number_of_text(answer, allow_percent)
+    return _key_number(answer, allow_percent)
+
+
+def _key_number(answer: object, allow_percent: bool) -> Number | None:
     number = read_number(answer, typed=False, allow_percent=allow_percent)
     return None if isinstance(number, Reason) else number
 
 
 def key_tolerance(tolerance: object) -> Tolerance | None:
+    if type(tolerance) is str:
+        return _key_tolerance_of_text(tolerance)
+    return _key_tolerance(tolerance)
+
+
+def _key_tolerance(tolerance: object) -> Tolerance | None:
     if isinstance(tolerance, str) and not tolerance.strip():
         return EXACT
     number = key_number(tolerance, allow_percent=True)
     if number is None or number.value < 0:
         return None
     return Tolerance(number.value, relative=number.percent)
+
+
+# Both pure functions of immutable values (`Number` and `Tolerance` are frozen).
+_key_number_of_text = functools.lru_cache(maxsize=8192)(_key_number)
+_key_tolerance_of_text = functools.lru_cache(maxsize=1024)(_key_tolerance)
 
 
 _KEY_LETTER_RE: Final = re.compile(r"[(\[]? ?([a-d]|[কখগঘ]) ?[)\]]?")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Final
@@ -63,9 +64,17 @@ def strip_answer_prefix(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=4096)
+def _affixes_around(first: str, last: str) -> tuple[str, ...]:
+    """The words of `_AFFIXES`, in its order, that could begin a text starting with `first` or
+    end one ending with `last`: most answers ("65", "৩/৪") have none, and trying all of them
+    on every answer cost more than the rest of checking it."""
+    return tuple(word for word in _AFFIXES if word[0] == first or word[-1] == last)
+
+
 def _strip_one_affix(text: str) -> tuple[str, str] | None:
     """Remove one unit or percent word from either end of ``text``, if one is there."""
-    for word in _AFFIXES:
+    for word in _affixes_around(text[0], text[-1]) if text else _AFFIXES:
         start = len(text) - len(word)
         if text.endswith(word) and not (
             start > 0 and is_wordy(word[0]) and is_wordy(text[start - 1])
