@@ -59,6 +59,11 @@ class Command(BaseCommand):
         parser.add_argument("--veteran-responses", type=int, default=10_000)
         parser.add_argument("--cprofile", default="", help="an endpoint name to profile")
         parser.add_argument("--sort", default="cumulative", help="cProfile order (tottime, …)")
+        parser.add_argument(
+            "--filter",
+            nargs="*",
+            help="what to print of the profile: regexes of file or function names, a count (40)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
@@ -101,7 +106,10 @@ class Command(BaseCommand):
             if profile is None:
                 raise CommandError(f"no endpoint named {options['cprofile']!r}")
             text = io.StringIO()
-            pstats.Stats(profile, stream=text).sort_stats(options["sort"]).print_stats(40)
+            restrictions = [int(f) if f.isdigit() else f for f in options["filter"] or ["40"]]
+            pstats.Stats(profile, stream=text).sort_stats(options["sort"]).print_stats(
+                *restrictions
+            )
             out(text.getvalue())
             out("Statements of that endpoint (median ms, count):")
             for key, times in sorted(_Timer.by_statement.items()):

@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import os
 import random
+import resource
 import secrets
 import shutil
 import signal
@@ -78,6 +79,59 @@ class Result:
     p99_ms: float
     bad: int
     served: int
+    # CPU milliseconds per served request, by who spent them (`CpuMeter`), and the share of
+    # the machine's CPU time left idle during the run
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+    idle: float = 0.0
+
+
+CPU_GROUPS = ("django", "postgres", "wrk", "other")
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+class CpuMeter:
+    """CPU time spent during a run, read from /proc (Linux): gunicorn's processes (the server
+    and its workers: Python, Django, the driver), PostgreSQL's (backends, WAL writer, …), wrk
+    (this process's finished children) and the rest of the machine; and the idle time."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+
+    def sample(self) -> dict[str, float]:
+        ticks = dict.fromkeys((*CPU_GROUPS, "busy", "idle"), 0.0)
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # the process ended meanwhile
+                continue
+            comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2 :].split()
+            ppid, used = int(fields[1]), int(fields[11]) + int(fields[12])
+            if int(entry.name) == self.server_pid or ppid == self.server_pid:
+                ticks["django"] += used
+            elif comm == "postgres":
+                ticks["postgres"] += used
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        ticks["wrk"] = (usage.ru_utime + usage.ru_stime) * _TICK
+        cpu = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        counters = [int(value) for value in cpu[:8]]
+        ticks["idle"] = counters[3] + counters[4]  # idle, iowait
+        ticks["busy"] = sum(counters) - ticks["idle"]
+        return ticks
+
+    @staticmethod
+    def per_request(
+        before: dict[str, float], after: dict[str, float], served: int
+    ) -> tuple[dict[str, float], float]:
+        spent = {name: after[name] - before[name] for name in before}
+        spent["other"] = max(
+            0.0, spent["busy"] - spent["django"] - spent["postgres"] - spent["wrk"]
+        )
+        total = spent["busy"] + spent["idle"]
+        ms = {name: spent[name] * 1000 / _TICK / max(served, 1) for name in CPU_GROUPS}
+        return ms, (spent["idle"] / total if total else 0.0)
 
 
 @dataclass
@@ -170,7 +224,7 @@ class Command(BaseCommand):
             base = f"http://127.0.0.1:{port}"
             self._wait_for(f"{base}/healthz")
             with tempfile.TemporaryDirectory() as folder:
-                runner = _Runner(wrk, base, Path(folder), options)
+                runner = _Runner(wrk, base, Path(folder), options, CpuMeter(server.pid))
                 self._warm_up(runner, veterans)
                 for number in range(1, options["rounds"] + 1):
                     self.stderr.write(f"round {number}/{options['rounds']}")
@@ -418,6 +472,14 @@ class Command(BaseCommand):
 
     # --- report ------------------------------------------------------------------------------
 
+    def _cpu_line(self, name: str, cohort: str, results: list[Result]) -> None:
+        cells = "".join(
+            f"{statistics.median(r.cpu_ms.get(group, 0.0) for r in results):10.2f}"
+            for group in CPU_GROUPS
+        )
+        idle = statistics.median(r.idle for r in results)
+        self.stdout.write(f"{name:<28}{cohort:<9}{cells}{idle:7.0%}")
+
     def _report(self, table: Table, options: dict[str, Any], veterans: list[Student]) -> None:
         out = self.stdout.write
         responses = Response.objects.count()
@@ -458,6 +520,17 @@ class Command(BaseCommand):
                     f"{sum(r.bad for r in results):6d}"
                 )
         out("")
+        out(
+            "CPU per served request at saturation, ms (median over rounds; /proc): gunicorn's "
+            "processes, PostgreSQL's, wrk, the rest of the machine; and the share left idle"
+        )
+        out(f"{'run':<28}{'cohort':<9}" + "".join(f"{g:>10}" for g in CPU_GROUPS) + f"{'idle':>7}")
+        for name in BASELINES:
+            self._cpu_line(name, "", table.rows[(name, "")])
+        for name in names:
+            for cohort in ("new", "veteran"):
+                self._cpu_line(name, cohort, table.rows[(name, cohort)])
+        out("")
         out("veteran/new p50 (median over rounds):")
         for name in names:
             vet = [r.p50_ms for r in table.rows[(name, "veteran")]]
@@ -478,8 +551,11 @@ class Runs(Protocol):
 class _Runner:
     """Runs wrk with the fixture script and keeps the last result."""
 
-    def __init__(self, wrk: str, base: str, folder: Path, options: dict[str, Any]) -> None:
+    def __init__(
+        self, wrk: str, base: str, folder: Path, options: dict[str, Any], meter: CpuMeter
+    ) -> None:
         self.wrk, self.base, self.folder, self.options = wrk, base, folder, options
+        self.meter = meter
         self.last = Result(0, 0, 0, 0, 0)
         self.count = 0
 
@@ -509,7 +585,9 @@ class _Runner:
             threads,
             run.expected,
         ]
+        before = self.meter.sample()
         done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        after = self.meter.sample()
         summary = next(
             (json.loads(x) for x in reversed(done.stdout.splitlines()) if x.startswith("{")),
             None,
@@ -524,6 +602,7 @@ class _Runner:
             bad=summary["bad"] + summary["socket_errors"],
             served=summary["ok"],
         )
+        self.last.cpu_ms, self.last.idle = CpuMeter.per_request(before, after, summary["ok"])
         if done.stderr.strip():
             sys.stderr.write(f"{run.name} ({run.cohort}): {done.stderr.strip()[:400]}\n")
         return self.last
