@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -71,10 +72,12 @@ def execute_many(sql: str, rows: Sequence[Sequence[Any]]) -> None:
 
 
 @cache
-def columns(model: Any, alias: str) -> tuple[str, list[str]]:
-    """`alias.col1, alias.col2, …` for every concrete field of `model`, and their attnames
-    (for `model.from_db`)."""
-    fields = model._meta.concrete_fields
+def columns(model: Any, alias: str, names: tuple[str, ...] = ()) -> tuple[str, list[str]]:
+    """`alias.col1, alias.col2, …` for every concrete field of `model` (or only the fields
+    `names`), in the model's order, and their attnames (for `model.from_db`, which takes the
+    values in that order and defers the fields left out)."""
+    wanted = {model._meta.get_field(name) for name in names}
+    fields = [f for f in model._meta.concrete_fields if not names or f in wanted]
     quote = connection.ops.quote_name
     return (
         ", ".join(f"{alias}.{quote(f.column)}" for f in fields),
@@ -91,13 +94,67 @@ def rows(count: int, width: int) -> str:
     return ", ".join([f"({placeholders(width)})"] * count)
 
 
-def _prepared(instance: Any, names: Sequence[str]) -> tuple[list[str], list[Any]]:
-    fields = [instance._meta.get_field(name) for name in names]
+_INTEGER_FIELDS = frozenset(
+    {
+        "BigIntegerField",
+        "IntegerField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+    }
+)
+# The types a value of each kind of field may already have for its `get_db_prep_save` to send
+# it unchanged (tests/core/test_sql.py checks every field of the project on both databases).
+_PASSES: dict[str, frozenset[type]] = {
+    "AutoField": frozenset({int, type(None)}),
+    "BigAutoField": frozenset({int, type(None)}),
+    "ForeignKey": frozenset({int, type(None)}),
+    "OneToOneField": frozenset({int, type(None)}),
+    "BooleanField": frozenset({bool, type(None)}),
+    "CharField": frozenset({str, type(None)}),
+    "TextField": frozenset({str, type(None)}),
+    "FloatField": frozenset({float, type(None)}),
+    **dict.fromkeys(_INTEGER_FIELDS, frozenset({type(None)})),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    field: Any
+    passes: frozenset[type]
+    integer: str  # an integer field's kind: an int goes to adapt_integerfield_value
+
+
+@cache
+def _fields(model: Any, names: tuple[str, ...]) -> tuple[list[str], list[_Field]]:
+    """The quoted columns of `names`, and how to prepare each field's value."""
+    fields = [model._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     return (
         [quote(f.column) for f in fields],
-        [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields],
+        [_field(f) for f in fields],
     )
+
+
+def _field(field: Any) -> _Field:
+    kind = field.get_internal_type()
+    return _Field(field, _PASSES.get(kind, frozenset()), kind if kind in _INTEGER_FIELDS else "")
+
+
+def _value(spec: _Field, value: Any) -> Any:
+    """`spec.field.get_db_prep_save(value, connection)`, without its generic path for the
+    plain values the hot paths write (it costs more than the rest of building a statement)."""
+    if type(value) in spec.passes:
+        return value
+    if spec.integer and type(value) is int:
+        return connection.ops.adapt_integerfield_value(value, spec.integer)
+    return spec.field.get_db_prep_save(value, connection)
+
+
+def _prepared(instance: Any, names: Sequence[str]) -> tuple[list[str], list[Any]]:
+    columns_, specs = _fields(instance.__class__, tuple(names))
+    return columns_, [_value(spec, getattr(instance, spec.field.attname)) for spec in specs]
 
 
 Statement = tuple[str, list[Any]]

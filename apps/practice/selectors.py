@@ -102,12 +102,14 @@ class SessionState:
 
 
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a NOWAIT lock refused
+# What answering reads and writes of a mastery row (not its timestamps: fewer values to load).
+_MASTERY_READ = ("id", "student", "topic", *TopicMastery.STATE_FIELDS)
 
 
 @cache
 def _state_sql(where: str, with_mastery: bool) -> str:
     session_columns, _ = sql.columns(PracticeSession, "s")
-    mastery_columns, _ = sql.columns(TopicMastery, "m")
+    mastery_columns, _ = sql.columns(TopicMastery, "m", _MASTERY_READ)
     parts = [
         f"SELECT {session_columns}, sp.problem_id, sp.position, p.version, p.rating, "  # noqa: S608 - model column names
         "p.rated_answers, p.answer_type, p.answer, p.answer_bn, p.accepted_answers, p.tolerance, "
@@ -170,7 +172,7 @@ def session_state(
     if not rows:
         return None
     _, session_fields = sql.columns(PracticeSession, "s")
-    _, mastery_fields = sql.columns(TopicMastery, "m")
+    _, mastery_fields = sql.columns(TopicMastery, "m", _MASTERY_READ)
     width = len(session_fields)
     session = SessionState(
         PracticeSession.from_db("default", session_fields, rows[0][:width]), items=[]
