@@ -92,13 +92,16 @@ _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 class CpuMeter:
     """CPU time spent during a run, read from /proc (Linux): gunicorn's processes (the server
     and its workers: Python, Django, the driver), PostgreSQL's (backends, WAL writer, …), wrk
-    (this process's finished children) and the rest of the machine; and the idle time."""
+    (this process's finished children) and the rest of the machine; and the idle time. A
+    process that ends during the run (an autovacuum worker) takes its time out of /proc: the
+    time it spent during the run is then counted as the rest of the machine's."""
 
     def __init__(self, server_pid: int) -> None:
         self.server_pid = server_pid
 
-    def sample(self) -> dict[str, float]:
-        ticks = dict.fromkeys((*CPU_GROUPS, "busy", "idle"), 0.0)
+    def sample(self) -> dict[Any, float]:
+        """Ticks used so far: per process (`(group, pid)`) and by the machine."""
+        ticks: dict[Any, float] = {}
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
@@ -108,11 +111,12 @@ class CpuMeter:
                 continue
             comm = stat[stat.index("(") + 1 : stat.rindex(")")]
             fields = stat[stat.rindex(")") + 2 :].split()
-            ppid, used = int(fields[1]), int(fields[11]) + int(fields[12])
-            if int(entry.name) == self.server_pid or ppid == self.server_pid:
-                ticks["django"] += used
+            pid, ppid = int(entry.name), int(fields[1])
+            used = int(fields[11]) + int(fields[12])  # utime, stime
+            if pid == self.server_pid or ppid == self.server_pid:
+                ticks[("django", pid)] = used
             elif comm == "postgres":
-                ticks["postgres"] += used
+                ticks[("postgres", pid)] = used
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         ticks["wrk"] = (usage.ru_utime + usage.ru_stime) * _TICK
         cpu = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
@@ -123,15 +127,17 @@ class CpuMeter:
 
     @staticmethod
     def per_request(
-        before: dict[str, float], after: dict[str, float], served: int
+        before: dict[Any, float], after: dict[Any, float], served: int
     ) -> tuple[dict[str, float], float]:
-        spent = {name: after[name] - before[name] for name in before}
-        spent["other"] = max(
-            0.0, spent["busy"] - spent["django"] - spent["postgres"] - spent["wrk"]
-        )
-        total = spent["busy"] + spent["idle"]
+        spent = dict.fromkeys(CPU_GROUPS, 0.0)
+        for key, used in after.items():
+            if isinstance(key, tuple):  # a process: what it used since (or since it started)
+                spent[key[0]] += used - before.get(key, 0.0)
+        spent["wrk"] = after["wrk"] - before["wrk"]
+        busy, idle = after["busy"] - before["busy"], after["idle"] - before["idle"]
+        spent["other"] = max(0.0, busy - spent["django"] - spent["postgres"] - spent["wrk"])
         ms = {name: spent[name] * 1000 / _TICK / max(served, 1) for name in CPU_GROUPS}
-        return ms, (spent["idle"] / total if total else 0.0)
+        return ms, (idle / (busy + idle) if busy + idle else 0.0)
 
 
 @dataclass
