@@ -123,12 +123,16 @@ class CpuMeter:
         counters = [int(value) for value in cpu[:8]]
         ticks["idle"] = counters[3] + counters[4]  # idle, iowait
         ticks["busy"] = sum(counters) - ticks["idle"]
+        ticks["at"] = time.monotonic()
         return ticks
 
     @staticmethod
     def per_request(
-        before: dict[Any, float], after: dict[Any, float], served: int
+        before: dict[Any, float], after: dict[Any, float], served: int, span: float
     ) -> tuple[dict[str, float], float]:
+        """CPU ms per served request by group, and the idle share of the machine while the
+        requests were served (`span` seconds: a run of writes can end before wrk's duration,
+        and the machine is taken to be idle after its last response)."""
         spent = dict.fromkeys(CPU_GROUPS, 0.0)
         for key, used in after.items():
             if isinstance(key, tuple):  # a process: what it used since (or since it started)
@@ -137,7 +141,10 @@ class CpuMeter:
         busy, idle = after["busy"] - before["busy"], after["idle"] - before["idle"]
         spent["other"] = max(0.0, busy - spent["django"] - spent["postgres"] - spent["wrk"])
         ms = {name: spent[name] * 1000 / _TICK / max(served, 1) for name in CPU_GROUPS}
-        return ms, (idle / (busy + idle) if busy + idle else 0.0)
+        total = busy + idle
+        after_span = max(0.0, after["at"] - before["at"] - span) * (os.cpu_count() or 1) * _TICK
+        idle, total = max(0.0, idle - after_span), max(0.0, total - after_span)
+        return ms, (idle / total if total else 0.0)
 
 
 @dataclass
@@ -608,7 +615,9 @@ class _Runner:
             bad=summary["bad"] + summary["socket_errors"],
             served=summary["ok"],
         )
-        self.last.cpu_ms, self.last.idle = CpuMeter.per_request(before, after, summary["ok"])
+        self.last.cpu_ms, self.last.idle = CpuMeter.per_request(
+            before, after, summary["ok"], seconds_taken
+        )
         if done.stderr.strip():
             sys.stderr.write(f"{run.name} ({run.cohort}): {done.stderr.strip()[:400]}\n")
         return self.last
