@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
     verbose_name = _("Dars")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from apps.core import timestamps
+
+        connection_created.connect(timestamps.register, dispatch_uid="dars-timestamptz-loader")
