@@ -19,6 +19,7 @@ import datetime as dt
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from apps.practice.mastery import CONSOLIDATING, DEVELOPING, NOT_STARTED, SECURE
 from apps.practice.rating import expected_success
@@ -28,8 +29,11 @@ REVIEW_SLOTS = 2
 LEVEL_ORDER = {DEVELOPING: 0, CONSOLIDATING: 1, SECURE: 2, NOT_STARTED: 3}
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A problem the choice may take (a named tuple: a session start builds one for every
+    problem of the grade, and a tuple is several times cheaper to build than a frozen
+    dataclass)."""
+
     problem_id: int
     topic_id: int
     rating: float

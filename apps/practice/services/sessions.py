@@ -139,13 +139,16 @@ def _selection_inputs(
     last_seen: dict[int, dt.date] = {}
     # A session is created as it starts (created_at = started_at), so the (student, created_at)
     # index finds the window's sessions without reading the rest of a long history.
+    days: dict[dt.datetime, dt.date] = {}  # a session's five problems share its start
     for pid, started_at in sql.fetch_all(
         "SELECT sp.problem_id, s.started_at FROM sessions s "
         "JOIN session_problems sp ON sp.session_id = s.id "
         "WHERE s.student_id = %s AND s.created_at >= %s",
         [student.pk, since],
     ):
-        day = local_date(student, started_at)
+        day = days.get(started_at)
+        if day is None:
+            day = days[started_at] = local_date(student, started_at)
         if pid not in last_seen or day > last_seen[pid]:
             last_seen[pid] = day
     topics = {
