@@ -230,6 +230,11 @@ class Command(BaseCommand):
         wrk = self._ensure_wrk()
         self._ensure_population(options["students"])
         veterans = self._veterans(options["veterans"], options["veteran_responses"])
+        # What earlier runs wrote (dead rows, pages not yet all-visible) is cleaned up as
+        # autovacuum would in a running database: autovacuum may be off (it is on this machine).
+        if not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM (ANALYZE)")
         port = _free_port()
         server = self._start_server(port, options)
         table = Table()
