@@ -1,9 +1,10 @@
-"""python -m bench profile [--requests 200] [--cprofile "POST …/answers/"]
+"""python -m bench profile [--requests 200] [--cprofile "POST …/answers/"] [--filter …]
 
 Where each practice endpoint's time goes, request by request, in this process (the whole
 middleware stack through Django's test client, a persistent database connection, no network):
-per endpoint and cohort, the median wall time, the SQL time (every statement timed at the
-database driver), the Python time (the rest) and the number of statements. Uses the same
+per endpoint and cohort, the median wall time, the time spent waiting for PostgreSQL (every
+round trip, BEGIN and COMMIT included, timed in psycopg's wait), the Python time (the rest)
+and the number of statements. Uses the same
 fixtures as `python -m bench throughput` (fresh new students, the veterans of the database).
 `--cprofile NAME` prints the top functions of that endpoint (profiled separately: the
 profiler's own overhead is not in the table).
@@ -19,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
@@ -48,6 +50,32 @@ class _Timer:
             self.statements += 1
             key = f"{self.name}: {' '.join(sql.split())[:70]}"
             _Timer.by_statement.setdefault(key, []).append(took)
+
+
+class _DatabaseWaits:
+    """Time this process spends waiting for PostgreSQL: every statement, and what Django's
+    statement hook does not see (BEGIN, COMMIT). psycopg waits for the server in
+    `Connection.wait`."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __enter__(self) -> _DatabaseWaits:
+        original = self.original = psycopg.Connection.wait
+        waits = self
+
+        def timed(conn: Any, *args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(conn, *args, **kwargs)
+            finally:
+                waits.seconds += time.perf_counter() - started
+
+        psycopg.Connection.wait = timed  # type: ignore[method-assign,assignment]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        psycopg.Connection.wait = self.original  # type: ignore[method-assign]
 
 
 class Command(BaseCommand):
@@ -95,12 +123,18 @@ class Command(BaseCommand):
             for run in throughput._cohort_runs(cohort, students, tokens, replay):
                 rows.append((run.name, cohort, _Replay.last))
         out = self.stdout.write
+        out(f"{'endpoint':<28}{'cohort':<9}{'wall ms':>9}{'DB ms':>8}{'Python ms':>11}{'stmts':>7}")
+        for name, cohort, (wall, waited, statements) in rows:
+            out(
+                f"{name:<28}{cohort:<9}{wall:9.2f}{waited:8.2f}{wall - waited:11.2f}"
+                f"{statements:7.1f}"
+            )
         out(
-            f"{'endpoint':<28}{'cohort':<9}{'wall ms':>9}{'SQL ms':>8}{'Python ms':>11}{'stmts':>7}"
+            "Medians per request over --requests requests. DB: waiting for PostgreSQL in every "
+            "round trip (statements, BEGIN, COMMIT); Python = wall - DB; stmts: statements "
+            "Django ran. Django's test client leaves out the health check's SELECT 1 that "
+            "gunicorn's requests make first."
         )
-        for name, cohort, (wall, sql, statements) in rows:
-            out(f"{name:<28}{cohort:<9}{wall:9.2f}{sql:8.2f}{wall - sql:11.2f}{statements:7.1f}")
-        out("Medians per request over --requests requests; Python = wall - SQL.")
         if options["cprofile"]:
             profile = _Replay.profiles.get(options["cprofile"])
             if profile is None:
@@ -139,7 +173,7 @@ class _Replay:
             method, path, token, body = [*line.split("\t"), "", "", "", ""][:4]
             timer = _Timer(run.name if run.name == self.profiled else "")
             headers = {"Authorization": f"Bearer {token}"} if token else {}
-            with connection.execute_wrapper(timer):
+            with connection.execute_wrapper(timer), _DatabaseWaits() as waits:
                 started = time.perf_counter()
                 if profile is not None:
                     profile.enable()
@@ -151,7 +185,7 @@ class _Replay:
                 walls.append(time.perf_counter() - started)
             if response.status_code >= 400:
                 raise CommandError(f"{run.name}: {response.status_code} {response.content[:200]!r}")
-            sqls.append(timer.seconds)
+            sqls.append(waits.seconds)
             statements.append(timer.statements)
         if run.name == self.profiled and walls:
             slowest = max(range(len(walls)), key=walls.__getitem__)
