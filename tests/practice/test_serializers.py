@@ -4,6 +4,8 @@ the same objects, in both languages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.utils import timezone
 from hypothesis import given
@@ -102,7 +104,7 @@ def test_hand_written_representations_equal_drfs_generic_one(language):
 
 # --- the quick input path ------------------------------------------------------------------
 
-_ANSWERS = [
+_ANSWERS: list[dict[str, Any]] = [
     {"problem_id": 1, "answer": "12"},
     {"problem_id": 7, "answer": "১২", "time_spent_seconds": 40, "confidence": "high"},
     {"problem_id": MAX_ID, "answer": "x" * 500, "time_spent_seconds": 86400},
