@@ -7,7 +7,7 @@ server and the same run. What it does:
    CPU unfairly the way a Python one would);
 2. makes sure the database (PostgreSQL, DATABASE_URL) holds --students demo students
    (`seed_demo`, 30 days each) and --veterans students with at least --veteran-responses
-   answers each, creating what is missing;
+   answers each, creating what is missing, then runs VACUUM (ANALYZE) as autovacuum would;
 3. starts gunicorn with the production settings and defaults (bench.settings: production plus
    three baseline routes) with --workers sync workers, throttles off;
 4. runs --rounds rounds. Each round signs in fresh tokens, makes --new new students, and runs
@@ -19,7 +19,9 @@ server and the same run. What it does:
    used up;
 5. prints, per endpoint and cohort: requests/s, the ratio to the authenticated baseline of the
    same round (min and median over rounds), the ratio to plain Django, p50/p99 and requests that
-   did not get the expected status; then the veteran/new p50 ratio per endpoint.
+   did not get the expected status; then the CPU per request spent by gunicorn's processes,
+   PostgreSQL's, wrk and the rest of the machine, and the idle share (`CpuMeter`); then the
+   veteran/new p50 ratio per endpoint.
 
 Traffic only goes to 127.0.0.1. The database keeps what the runs wrote (sessions, answers).
 """

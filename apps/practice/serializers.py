@@ -64,7 +64,7 @@ def context_for(student: Student, **extra: Any) -> dict[str, Any]:
 class _QuickInput(serializers.Serializer):
     """An input serializer of the hot paths: the usual request, a JSON object whose values are
     already what the fields would make of them, is taken as it is (`quick`); anything else goes
-    through DRF's generic validation, which writes the errors. DRF's deep-copies and binds every
+    through DRF's generic validation, which writes the errors. DRF deep-copies and binds every
     declared field for each instance, which cost more than the rest of validating an answer.
     tests/practice/test_serializers.py holds `quick` to DRF's result wherever it gives one."""
 
