@@ -27,9 +27,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # gthread workers, one thread each by default (a worker still runs one request at a time), keep
 # the client's connection open between requests (`keepalive`). Sync workers close it after each
 # request: at a few thousand requests a second from one proxy, the proxy's ports come round
-# again while the server still holds them in TIME_WAIT, and now and then a connection attempt
-# is refused and retried a second later. The throughput benchmark showed it as writes with a
-# p99 of 1.8-3.7 s on sync workers, 65-78 ms on gthread (README, Benchmarks).
+# again while the server still holds them in TIME_WAIT, and now and then a request waited 1-3 s
+# before gunicorn saw it (most likely such a collision; not proven). The throughput benchmark
+# showed it as writes with a p99 of 1.8-3.7 s on sync workers, 46-78 ms on gthread (README,
+# Benchmarks). The cost: a worker accepts connections while its thread is busy, so a few
+# long-lived connections can all land on one worker.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
