@@ -139,11 +139,15 @@ class LocalizedText(serializers.Field):
 
 
 class StrictCharField(serializers.CharField):
-    """A text field that takes text only: 0, true or a list is refused, not turned into "0"."""
+    """A text field that takes text only: 0, true or a list is refused, not turned into "0".
+    Its length limit holds for the text as sent, as the schema's maxLength says: DRF checks it
+    after trimming, so 100 letters and a leading space would pass a limit of 100."""
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return str(super().to_internal_value(data))
 
 

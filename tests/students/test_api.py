@@ -191,6 +191,9 @@ def test_registration_sets_grade_language_name_and_timezone():
         ({"timezone": "Mars/Olympus"}, "timezone"),
         ({"name": "   "}, "name"),
         ({"name": "x" * 101}, "name"),
+        # the limit holds for the text as sent (the schema's maxLength), before trimming
+        ({"name": "\f" + "x" * 100}, "name"),
+        ({"name": " " + "x" * 99 + " "}, "name"),
         ({"telegram_id": 1}, "telegram_id"),
         ({"registered": True}, "registered"),
     ],
