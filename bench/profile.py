@@ -31,10 +31,12 @@ from bench.throughput import _issue_tokens
 
 
 class _Timer:
+    """Counts the statements Django runs, and times each one for `--cprofile`'s listing (the
+    table's DB time is `_DatabaseWaits`)."""
+
     by_statement: dict[str, list[float]] = {}
 
     def __init__(self, name: str = "") -> None:
-        self.seconds = 0.0
         self.statements = 0
         self.name = name
 
@@ -46,7 +48,6 @@ class _Timer:
             return execute(sql, params, many, context)
         finally:
             took = time.perf_counter() - started
-            self.seconds += took
             self.statements += 1
             key = f"{self.name}: {' '.join(sql.split())[:70]}"
             _Timer.by_statement.setdefault(key, []).append(took)
