@@ -3,8 +3,10 @@
 Where each practice endpoint's time goes, request by request, in this process (the whole
 middleware stack through Django's test client, a persistent database connection, no network):
 per endpoint and cohort, the median wall time, the time spent waiting for PostgreSQL (every
-round trip, BEGIN and COMMIT included, timed in psycopg's wait), the Python time (the rest)
-and the number of statements. Uses the same
+round trip, BEGIN and COMMIT included, timed in psycopg's wait), the Python time (the rest),
+the CPU time this process spent on the request (its thread's user and system time: what a
+web worker pays, unaffected by waiting or by other processes taking the CPU) and the number
+of statements. Uses the same
 fixtures as `python -m bench throughput` (fresh new students, the veterans of the database).
 `--cprofile NAME` prints the top functions of that endpoint (profiled separately: the
 profiler's own overhead is not in the table).
@@ -124,17 +126,22 @@ class Command(BaseCommand):
             for run in throughput._cohort_runs(cohort, students, tokens, replay):
                 rows.append((run.name, cohort, _Replay.last))
         out = self.stdout.write
-        out(f"{'endpoint':<28}{'cohort':<9}{'wall ms':>9}{'DB ms':>8}{'Python ms':>11}{'stmts':>7}")
-        for name, cohort, (wall, waited, statements) in rows:
+        out(
+            f"{'endpoint':<28}{'cohort':<9}{'wall ms':>9}{'DB ms':>8}{'Python ms':>11}"
+            f"{'CPU ms':>8}{'stmts':>7}"
+        )
+        for name, cohort, (wall, waited, cpu, statements) in rows:
             out(
                 f"{name:<28}{cohort:<9}{wall:9.2f}{waited:8.2f}{wall - waited:11.2f}"
-                f"{statements:7.1f}"
+                f"{cpu:8.2f}{statements:7.1f}"
             )
         out(
             "Medians per request over --requests requests. DB: waiting for PostgreSQL in every "
-            "round trip (statements, BEGIN, COMMIT); Python = wall - DB; stmts: statements "
-            "Django ran. Django's test client leaves out the health check's SELECT 1 that "
-            "gunicorn's requests make first."
+            "round trip (statements, BEGIN, COMMIT); Python = wall - DB; CPU: this process's "
+            "CPU time for the request (user and system, driver and socket work included, "
+            "waiting and other processes left out); stmts: statements Django ran. Django's "
+            "test client leaves out the health check's SELECT 1 that gunicorn's requests make "
+            "first."
         )
         if options["cprofile"]:
             profile = _Replay.profiles.get(options["cprofile"])
@@ -155,7 +162,7 @@ class Command(BaseCommand):
 class _Replay:
     """Stands in for the wrk runner: sends a run's requests through the test client."""
 
-    last: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    last: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     profiles: dict[str, cProfile.Profile] = {}
 
     def __init__(self, command: Command, count: int, profiled: str = "") -> None:
@@ -163,7 +170,7 @@ class _Replay:
         self.client = Client()
 
     def run(self, run: Any, seconds: int | None = None) -> None:
-        walls, sqls, statements = [], [], []
+        walls, sqls, cpus, statements = [], [], [], []
         profile = (
             _Replay.profiles.setdefault(run.name, cProfile.Profile())
             if run.name == self.profiled
@@ -175,7 +182,7 @@ class _Replay:
             timer = _Timer(run.name if run.name == self.profiled else "")
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             with connection.execute_wrapper(timer), _DatabaseWaits() as waits:
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.thread_time()
                 if profile is not None:
                     profile.enable()
                 response = self.client.generic(
@@ -184,6 +191,7 @@ class _Replay:
                 if profile is not None:
                     profile.disable()
                 walls.append(time.perf_counter() - started)
+                cpus.append(time.thread_time() - cpu)
             if response.status_code >= 400:
                 raise CommandError(f"{run.name}: {response.status_code} {response.content[:200]!r}")
             sqls.append(waits.seconds)
@@ -197,5 +205,6 @@ class _Replay:
         _Replay.last = (
             statistics.median(walls) * 1000,
             statistics.median(sqls) * 1000,
+            statistics.median(cpus) * 1000,
             statistics.median(statements),
         )

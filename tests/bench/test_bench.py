@@ -10,6 +10,7 @@ from django.db import connection
 
 from apps.content.models import Problem
 from bench import analytics, explain_queries, import_, throughput
+from bench import profile as bench_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,28 @@ def test_throughput_benchmark_measures_every_endpoint_against_the_baselines(libr
             if endpoint.startswith("GET"):
                 assert float(cpu.group(1)) > 0, cpu.group(0)
         assert re.search(rf"^  {re.escape(endpoint)}\s+[\d.]+$", out, re.MULTILINE), endpoint
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the benchmark is PostgreSQL's")
+def test_profile_times_every_endpoint_and_splits_wait_from_cpu(library, capsys, settings):
+    """Every endpoint and baseline gets a row; the times add up: a request's CPU time is at
+    most its wall time, and one that reads the database waited for it."""
+    settings.ROOT_URLCONF, settings.DEBUG = "bench.urls", False
+    call_command(bench_profile.Command(), requests=4, veterans=2, veteran_responses=10)
+    out = capsys.readouterr().out
+    baselines = ("baseline: plain Django", "baseline: trivial DRF", "baseline: DRF + token")
+    names = [*baselines, *ENDPOINTS]
+    for name in names:
+        for cohort in ("",) if name.startswith("baseline") else ("new", "veteran"):
+            row = re.search(
+                rf"^{re.escape(name)}\s+{cohort}\s+([\d.]+)\s+([\d.]+)\s+(-?[\d.]+)\s+"
+                rf"([\d.]+)\s+([\d.]+)$",
+                out,
+                re.MULTILINE,
+            )
+            assert row, f"{name} {cohort}"
+            wall, waited, python, cpu, statements = map(float, row.groups())
+            assert cpu <= wall + 0.01 and wall > 0, row.group(0)
+            assert abs(wall - waited - python) < 0.02, row.group(0)
+            if "token" in name or not name.startswith("baseline"):
+                assert waited > 0 and statements >= 1, row.group(0)
