@@ -7,8 +7,14 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
+from hypothesis import settings as hypothesis_settings
 
 pytest_plugins = ["tests.fakes.fixtures"]
+
+# Property tests check behaviour, not speed (speed is the benchmarks'): no per-example time
+# limit, which a busy machine (the suite runs one worker per core) would otherwise trip.
+hypothesis_settings.register_profile("dars", deadline=None)
+hypothesis_settings.load_profile("dars")
 
 
 def _run_raw(sql: str, params: Sequence[Any]) -> None:
