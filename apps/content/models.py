@@ -90,9 +90,17 @@ class Problem(TimeStampedModel):
         MEDIUM = 2, _("2 — medium")
         HARD = 3, _("3 — hard")
 
-    code = models.SlugField(_("code"), max_length=50, help_text=_("Stable key used by imports"))
+    # No index of their own: uq_problems_code and idx_problems_topic_active serve their lookups,
+    # and every answer updates a problem's row (its rating), so each index costs a write.
+    code = models.SlugField(
+        _("code"), max_length=50, help_text=_("Stable key used by imports"), db_index=False
+    )
     topic = models.ForeignKey(
-        Topic, on_delete=models.PROTECT, related_name="problems", verbose_name=_("topic")
+        Topic,
+        on_delete=models.PROTECT,
+        related_name="problems",
+        verbose_name=_("topic"),
+        db_index=False,
     )
     subtopic = models.CharField(_("subtopic"), max_length=100, blank=True)
     question_en = models.TextField(_("question (English)"))

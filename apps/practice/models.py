@@ -375,6 +375,8 @@ class TopicMastery(TimeStampedModel):
     )
     attempts = models.IntegerField(_("attempts"), default=0)
     correct = models.IntegerField(_("correct"), default=0)
+    # Not indexed: it is only read among one student's rows (uq_topic_mastery_student_topic
+    # finds them), and every answer changes it, which would make each update touch an index.
     next_review_date = models.DateField(_("next review"), null=True, blank=True)
     # FSRS memory state: days until recall falls to the desired retention, and difficulty 1-10.
     stability = models.FloatField(_("stability (days)"), null=True, blank=True)
@@ -413,9 +415,6 @@ class TopicMastery(TimeStampedModel):
                 ),
                 name="ck_topic_mastery_difficulty_1_to_10",
             ),
-        ]
-        indexes = [
-            models.Index(fields=["student", "next_review_date"], name="idx_mastery_student_review")
         ]
 
     def __str__(self) -> str:
