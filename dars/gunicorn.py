@@ -55,3 +55,23 @@ def pre_fork(server: object, worker: object) -> None:
 
     gc.collect()
     gc.freeze()
+
+
+def post_worker_init(worker: object) -> None:
+    """In each new worker, before its first request: load the library's problem content
+    (`apps.content.cache.warm`), which its first sessions would otherwise each wait for in
+    part. A database that cannot be reached now only leaves the content to load on demand."""
+    import logging
+
+    from django.db import DatabaseError, connections
+
+    from apps.content.cache import warm
+
+    log = logging.getLogger("dars.gunicorn")
+    try:
+        log.info("Worker %s loaded the content of %d problems", os.getpid(), warm())
+    except DatabaseError as error:
+        log.warning("Worker %s could not load problem content now: %s", os.getpid(), error)
+    finally:
+        # This thread serves no requests (gthread's pool does): keep no connection open here.
+        connections.close_all()

@@ -23,6 +23,8 @@ from apps.content.spreadsheet import split_alternatives
 from apps.core import sql
 
 MAX_ENTRIES = 50_000  # problems; far above any library, a guard against unbounded growth
+WARM_LIMIT = 5_000  # problems loaded by `warm` (18 times today's library); the rest on demand
+_LOAD_BATCH = 500  # problems per load when warming (each id is sent twice: SQLite's limits)
 
 
 # A multiple-choice option as shown and as the checker's key holds it (label "A".."D").
@@ -95,6 +97,21 @@ def problem_contents(wanted: Iterable[tuple[int, int]]) -> dict[int, ProblemCont
             _entries.update(loaded)
         found.update(loaded)
     return found
+
+
+def warm(limit: int = WARM_LIMIT) -> int:
+    """Load the content of the problems sessions may be given (the first `limit` by id), so
+    that a new process's first sessions do not each wait for part of it (gunicorn's workers do
+    this as they start). Returns how many problems were loaded."""
+    ids = list(Problem.objects.usable().order_by("id").values_list("id", flat=True)[:limit])
+    loaded: dict[int, ProblemContent] = {}
+    for start in range(0, len(ids), _LOAD_BATCH):
+        loaded.update(_load(ids[start : start + _LOAD_BATCH]))
+    with _lock:
+        if len(_entries) + len(loaded) > MAX_ENTRIES:
+            _entries.clear()
+        _entries.update(loaded)
+    return len(loaded)
 
 
 def forget(problem_id: int | None = None) -> None:

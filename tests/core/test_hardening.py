@@ -201,3 +201,62 @@ def test_gunicorn_configuration_is_valid():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _gunicorn_log(database_url: str, seconds: float = 60.0) -> str:
+    """Start gunicorn (the production configuration, one worker) on `database_url`, wait for
+    its worker to report on the problem content (logger dars.gunicorn), stop it; what it
+    logged."""
+    import select
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "-c", "dars/gunicorn.py", "dars.wsgi"],
+        cwd=REPO,
+        env={
+            **os.environ,
+            **PRODUCTION_ENV,
+            "DATABASE_URL": database_url,
+            "LOG_FORMAT": "plain",
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_WORKERS": "1",
+        },
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    ) as server:
+        assert server.stderr is not None
+        log = b""
+        deadline = time.monotonic() + seconds
+        try:
+            while time.monotonic() < deadline and b"dars.gunicorn" not in log:
+                ready, _, _ = select.select([server.stderr], [], [], 1.0)
+                if ready:
+                    chunk = os.read(server.stderr.fileno(), 65536)
+                    if not chunk:
+                        break
+                    log += chunk
+        finally:
+            server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+            server.wait(timeout=30)
+    return log.decode()
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="production runs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_each_gunicorn_worker_loads_the_problem_content_before_its_first_request():
+    from apps.content.models import Problem
+    from bench.throughput import _database_url
+
+    make_library()
+    log = _gunicorn_log(_database_url())
+    assert f"loaded the content of {Problem.objects.usable().count()} problems" in log, log
+
+
+def test_a_gunicorn_worker_starts_without_the_database_and_loads_content_later():
+    log = _gunicorn_log("postgres://nobody@127.0.0.1:1/nothing")
+    assert "could not load problem content now" in log, log

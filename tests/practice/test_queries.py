@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.content import cache
+from apps.content.models import Problem
 from apps.practice.models import (
     HintView,
     PracticeSession,
@@ -215,3 +216,19 @@ def test_authored_feedback_costs_no_query(db):
     assert start == _expected()["start (new session)"]
     assert max(counts) == _expected()["answer (final)"]
     assert Response.objects.exclude(feedback=None).count() == len(problems) - 1
+
+
+def test_a_warmed_process_starts_sessions_without_loading_content(db, monkeypatch):
+    problems = make_library()
+    Problem.objects.filter(pk=problems[0].pk).update(is_active=False)
+    cache.forget()
+    monkeypatch.setattr(cache, "_LOAD_BATCH", 4)  # several loads, as for a large library
+    assert cache.warm() == len(problems) - 1 == Problem.objects.usable().count()
+    assert problems[0].pk not in cache._entries
+    client = client_for(new_student())
+    with CaptureQueriesContext(connection) as captured:
+        started = client.post("/api/v1/sessions/")
+    assert started.status_code == 201
+    assert not [q for q in captured.captured_queries if "FROM hints" in q["sql"]]
+    cache.forget()
+    assert cache.warm(limit=3) == 3
