@@ -98,24 +98,52 @@ def _schedule(
     state: MasteryState, result: str, today: dt.date, policy: ReviewPolicy
 ) -> MasteryState:
     if state.stability is None or state.difficulty is None:
+        stability, difficulty, days = _review(None, None, today, today, result, today, policy)
+    else:
+        stability, difficulty, days = _review(
+            state.stability,
+            state.difficulty,
+            state.next_review or today,
+            state.last_practiced or today,
+            result,
+            today,
+            policy,
+        )
+    return replace(
+        state,
+        stability=stability,
+        difficulty=difficulty,
+        next_review=today + dt.timedelta(days=days),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _review(
+    stability: float | None,
+    difficulty: float | None,
+    due: dt.date,
+    last_review: dt.date,
+    result: str,
+    today: dt.date,
+    policy: ReviewPolicy,
+) -> tuple[float, float, int]:
+    """FSRS's review of one card (None: a first review): the new stability and difficulty,
+    and the days to the next review. A pure function of its arguments, kept for repeats: a
+    topic's first review on a given day and grade is the same for every student."""
+    if stability is None or difficulty is None:
         card = fsrs.Card(card_id=0, state=fsrs.State.Learning, step=0, due=_midnight(today))
     else:
         card = fsrs.Card(
             card_id=0,
             state=fsrs.State.Review,
-            stability=state.stability,
-            difficulty=state.difficulty,
-            due=_midnight(state.next_review or today),
-            last_review=_midnight(state.last_practiced or today),
+            stability=stability,
+            difficulty=difficulty,
+            due=_midnight(due),
+            last_review=_midnight(last_review),
         )
     reviewed, _ = _scheduler(policy).review_card(card, _GRADES[result], _midnight(today))
-    days = max(1, (reviewed.due.date() - today).days)
-    return replace(
-        state,
-        stability=reviewed.stability,
-        difficulty=reviewed.difficulty,
-        next_review=today + dt.timedelta(days=days),
-    )
+    assert reviewed.stability is not None and reviewed.difficulty is not None  # noqa: S101 - set by every review
+    return reviewed.stability, reviewed.difficulty, max(1, (reviewed.due.date() - today).days)
 
 
 def record_answer(

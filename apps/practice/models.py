@@ -312,6 +312,14 @@ class Streak(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.student_id}: {self.current_streak} (best {self.longest_streak})"
 
+    STATE_FIELDS = (
+        "current_streak",
+        "longest_streak",
+        "last_practice_date",
+        "freezes",
+        "freezes_used",
+    )
+
     def as_state(self) -> streak_rules.StreakState:
         return streak_rules.StreakState(
             current=self.current_streak,

@@ -85,6 +85,8 @@ class SessionState:
 
     session: PracticeSession
     items: list[SessionItem]
+    # for_answer: the student's streak row (None: they have none yet)
+    streak: Streak | None = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.session, name)
@@ -104,24 +106,28 @@ class SessionState:
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for a NOWAIT lock refused
 # What answering reads and writes of a mastery row (not its timestamps: fewer values to load).
 _MASTERY_READ = ("id", "student", "topic", *TopicMastery.STATE_FIELDS)
+# And of the student's streak row, which the answer that completes the session moves on.
+_STREAK_READ = ("id", "student", *Streak.STATE_FIELDS)
 
 
 @cache
-def _state_sql(where: str, with_mastery: bool) -> str:
+def _state_sql(where: str, for_answer: bool) -> str:
     session_columns, _ = sql.columns(PracticeSession, "s")
     mastery_columns, _ = sql.columns(TopicMastery, "m", _MASTERY_READ)
+    streak_columns, _ = sql.columns(Streak, "st", _STREAK_READ)
     parts = [
         f"SELECT {session_columns}, sp.problem_id, sp.position, p.version, p.rating, "  # noqa: S608 - model column names
         "p.rated_answers, p.answer_type, p.answer, p.answer_bn, p.accepted_answers, p.tolerance, "
         "p.simplest_form, r.is_correct, r.student_answer, r.feedback_id, "
         "(SELECT COUNT(*) FROM hint_views hv "
         "WHERE hv.session_id = s.id AND hv.problem_id = sp.problem_id)",
-        f", {mastery_columns}" if with_mastery else "",
+        f", {mastery_columns}, {streak_columns}" if for_answer else "",
         " FROM sessions s JOIN session_problems sp ON sp.session_id = s.id "
         "JOIN problems p ON p.id = sp.problem_id "
         "LEFT JOIN responses r ON r.session_id = s.id AND r.problem_id = sp.problem_id",
         " LEFT JOIN topic_mastery m ON m.student_id = s.student_id AND m.topic_id = p.topic_id"
-        if with_mastery
+        " LEFT JOIN streaks st ON st.student_id = s.student_id"
+        if for_answer
         else "",
         f" WHERE {where} ORDER BY sp.position",
     ]
@@ -138,7 +144,7 @@ def session_state(
     session_id: int | None = None,
     lock: bool = False,
     wait: bool = True,
-    with_mastery: bool = False,
+    for_answer: bool = False,
 ) -> SessionState | None:
     """The student's session `session_id` (or, without one, their session in progress) with
     its problems in order, each with its content, hints seen, final answer and key: one
@@ -149,7 +155,8 @@ def session_state(
     one round trip. With `wait`, in a statement of its own first: in PostgreSQL a statement
     that waited for a lock still reads the other tables as they were when it began, so the
     answers and hints seen are read by the next one, after the lock.
-    `with_mastery` adds the student's mastery row of each problem's topic."""
+    `for_answer` adds what an answer moves on: the student's mastery row of each problem's
+    topic and their streak row."""
     locking = lock and session_id is not None and connection.features.has_select_for_update
     suffix = ""
     if locking and wait:
@@ -164,7 +171,7 @@ def session_state(
     else:
         where, params = "s.id = %s AND s.student_id = %s", [session_id, student.pk]
     try:
-        rows = sql.fetch_all(_state_sql(where, with_mastery) + suffix, params)
+        rows = sql.fetch_all(_state_sql(where, for_answer) + suffix, params)
     except OperationalError as error:
         if suffix and getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
             raise SessionBusy from error
@@ -173,10 +180,14 @@ def session_state(
         return None
     _, session_fields = sql.columns(PracticeSession, "s")
     _, mastery_fields = sql.columns(TopicMastery, "m", _MASTERY_READ)
+    _, streak_fields = sql.columns(Streak, "st", _STREAK_READ)
     width = len(session_fields)
     session = SessionState(
         PracticeSession.from_db("default", session_fields, rows[0][:width]), items=[]
     )
+    mastery_end = width + 15 + len(mastery_fields)
+    if for_answer and rows[0][mastery_end] is not None:
+        session.streak = Streak.from_db("default", streak_fields, rows[0][mastery_end:])
     contents = problem_contents((row[width], row[width + 2]) for row in rows)
     for row in rows:
         (
@@ -197,8 +208,8 @@ def session_state(
             hints_used,
         ) = row[width : width + 15]
         mastery = None
-        if with_mastery and row[width + 15] is not None:
-            mastery = TopicMastery.from_db("default", mastery_fields, row[width + 15 :])
+        if for_answer and row[width + 15] is not None:
+            mastery = TopicMastery.from_db("default", mastery_fields, row[width + 15 : mastery_end])
         session.items.append(
             SessionItem(
                 problem_id=problem_id,

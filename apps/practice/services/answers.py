@@ -125,11 +125,12 @@ def _answer(
     *,
     wait: bool,
 ) -> AnswerOutcome | _NeedsJudging:
-    """One statement locks and reads the session with its problems, answers, hints seen and
-    the mastery rows of their topics; one more writes the response, both ratings, the mastery
-    row and the session (`sql.execute_together`)."""
+    """One statement locks and reads the session with its problems, answers, hints seen, the
+    mastery rows of their topics and the student's streak; one more writes the response, both
+    ratings, the mastery row, the streak (when the answer completes the session) and the
+    session (`sql.execute_together`)."""
     session = session_state(
-        student=student, session_id=session_id, lock=True, wait=wait, with_mastery=True
+        student=student, session_id=session_id, lock=True, wait=wait, for_answer=True
     )
     if session is None:
         raise not_found()
@@ -200,7 +201,10 @@ def _answer(
     if answered == PROBLEMS_PER_SESSION:
         record.status = Status.COMPLETED
         record.completed_at = now
-        change = streak_record_practice(student=student, today=today)
+        change, streak_writes = streak_record_practice(
+            student=student, streak=session.streak, today=today, now=now
+        )
+        writes += streak_writes
         record.streak_after = change.state.current
         record.freeze_used = change.freeze_used
         record.milestone_reached = change.milestone

@@ -4,31 +4,39 @@ from __future__ import annotations
 
 import datetime as dt
 
+from apps.core import sql
 from apps.practice import streaks as streak_rules
 from apps.practice.models import Streak, StreakMilestone
 from apps.students.models import Student
 
 
-def streak_record_practice(*, student: Student, today: dt.date) -> streak_rules.StreakChange:
-    """Count a completed session on the student's local date `today`. Called with the session
-    row locked, which serialises a student's completions; the one-to-one constraint stands
-    behind that."""
-    streak = Streak.objects.filter(student=student).first()
-    created = streak is None
-    streak = streak or Streak(student=student)
-    change = streak_rules.record_practice(streak.as_state(), today)
+def streak_record_practice(
+    *, student: Student, streak: Streak | None, today: dt.date, now: dt.datetime
+) -> tuple[streak_rules.StreakChange, list[sql.Statement]]:
+    """Count a completed session on the student's local date `today`: the change, and the
+    statement that writes the student's streak row (`streak`, as read with the session; None
+    if they have none yet), for the caller to run with its own writes. Called with the
+    session row locked, which serialises a student's completions; the one-to-one constraint
+    stands behind that. A milestone reached is recorded at once (celebrated only the first
+    time)."""
+    row = streak or Streak(student=student, created_at=now)
+    change = streak_rules.record_practice(row.as_state(), today)
     if not change.counted:
-        return change
-    streak.apply_state(change.state)
-    streak.freezes_used += int(change.freeze_used)
-    streak.save(force_insert=created)
+        return change, []
+    row.apply_state(change.state)
+    row.freezes_used += int(change.freeze_used)
+    row.updated_at = now
+    if streak is None:
+        write = sql.insert_statement(row)
+    else:
+        write = sql.update_statement(row, [*Streak.STATE_FIELDS, "updated_at"])
     if change.milestone is None:
-        return change
+        return change, [write]
     _, first_time = StreakMilestone.objects.get_or_create(
         student=student, days=change.milestone, defaults={"achieved_on": today}
     )
     if not first_time:  # milestones are celebrated once
-        return streak_rules.StreakChange(
+        change = streak_rules.StreakChange(
             state=change.state, counted=True, freeze_used=change.freeze_used
         )
-    return change
+    return change, [write]
