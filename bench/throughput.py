@@ -7,9 +7,10 @@ server and the same run. What it does:
    CPU unfairly the way a Python one would);
 2. makes sure the database (PostgreSQL, DATABASE_URL) holds --students demo students
    (`seed_demo`, 30 days each) and --veterans students with at least --veteran-responses
-   answers each, creating what is missing, then runs VACUUM (ANALYZE) as autovacuum would;
+   answers each, creating what is missing, then runs VACUUM (ANALYZE) as autovacuum would,
+   and a CHECKPOINT so that the pages it dirtied are not written out during the runs;
 3. starts gunicorn with the production settings and defaults (bench.settings: production plus
-   three baseline routes) with --workers sync workers, throttles off;
+   three baseline routes) with --workers workers (gthread, as in production), throttles off;
 4. runs --rounds rounds. Each round signs in fresh tokens, makes --new new students, and runs
    every endpoint for the new cohort and for the veterans, with the three baselines (plain
    Django JsonResponse, trivial DRF, trivial DRF with the student-token authentication) run
@@ -234,9 +235,12 @@ class Command(BaseCommand):
         veterans = self._veterans(options["veterans"], options["veteran_responses"])
         # What earlier runs wrote (dead rows, pages not yet all-visible) is cleaned up as
         # autovacuum would in a running database: autovacuum may be off (it is on this machine).
+        # Then a checkpoint writes out the pages the VACUUM (or the seeding) dirtied, which the
+        # kernel would otherwise be writing during the first runs.
         if not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM (ANALYZE)")
+                cursor.execute("CHECKPOINT")
         port = _free_port()
         server = self._start_server(port, options)
         table = Table()
