@@ -235,10 +235,11 @@ def _open_session(student: Student, now: dt.datetime) -> SessionState | None:
     return state
 
 
-def _waiting(state: SessionState | None) -> SessionItem | None:
+def _waiting(state: SessionState | None, answered: int | None = None) -> SessionItem | None:
+    """The session's first problem without a final answer (`answered`: one just answered)."""
     if state is None:
         return None
-    return next((item for item in state.items if item.result is None), None)
+    return next((i for i in state.items if i.result is None and i.problem_id != answered), None)
 
 
 def _practice(student: Student, now: dt.datetime) -> list[Reply]:
@@ -294,7 +295,8 @@ def _answer(
             record.freeze_used,
         )
         return [Reply(texts.join(verdict, done), texts.menu_markup())]
-    item = _waiting(outcome.session)
+    # The outcome's session holds only the problem answered; the rest as read before it.
+    item = _waiting(state, answered=problem_id)
     if item is None:  # pragma: no cover - an open session with five answers is completed
         return [Reply(verdict, texts.menu_markup())]
     return [texts.problem(outcome.session.pk, item, verdict)]

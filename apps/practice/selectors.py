@@ -85,8 +85,10 @@ class SessionState:
 
     session: PracticeSession
     items: list[SessionItem]
-    # for_answer: the student's streak row (None: they have none yet)
+    # for_answer: the student's streak row (None: they have none yet), and the session's
+    # final answers so far (counted by the database: the items may be only the one answered)
     streak: Streak | None = None
+    answered_count: int | None = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.session, name)
@@ -97,6 +99,8 @@ class SessionState:
 
     @property
     def answered(self) -> int:
+        if self.answered_count is not None:
+            return self.answered_count
         return sum(1 for item in self.items if item.result is not None)
 
     def item(self, problem_id: int) -> SessionItem | None:
@@ -121,7 +125,10 @@ def _state_sql(where: str, for_answer: bool) -> str:
         "p.simplest_form, r.is_correct, r.student_answer, r.feedback_id, "
         "(SELECT COUNT(*) FROM hint_views hv "
         "WHERE hv.session_id = s.id AND hv.problem_id = sp.problem_id)",
-        f", {mastery_columns}, {streak_columns}" if for_answer else "",
+        f", {mastery_columns}, {streak_columns}, "  # noqa: S608 - model column names
+        "(SELECT COUNT(*) FROM responses ra WHERE ra.session_id = s.id)"
+        if for_answer
+        else "",
         " FROM sessions s JOIN session_problems sp ON sp.session_id = s.id "
         "JOIN problems p ON p.id = sp.problem_id "
         "LEFT JOIN responses r ON r.session_id = s.id AND r.problem_id = sp.problem_id",
@@ -145,6 +152,7 @@ def session_state(
     lock: bool = False,
     wait: bool = True,
     for_answer: bool = False,
+    problem_id: int | None = None,
 ) -> SessionState | None:
     """The student's session `session_id` (or, without one, their session in progress) with
     its problems in order, each with its content, hints seen, final answer and key: one
@@ -156,7 +164,10 @@ def session_state(
     that waited for a lock still reads the other tables as they were when it began, so the
     answers and hints seen are read by the next one, after the lock.
     `for_answer` adds what an answer moves on: the student's mastery row of each problem's
-    topic and their streak row."""
+    topic, their streak row and the session's count of final answers. `problem_id` (with
+    `session_id`) reads only that problem of the session, as answers and hints need: if the
+    session has no such problem, the session comes without items (and unlocked), so the
+    caller can tell that from a session that does not exist."""
     locking = lock and session_id is not None and connection.features.has_select_for_update
     suffix = ""
     if locking and wait:
@@ -170,15 +181,26 @@ def session_state(
         where, params = "s.student_id = %s AND s.status = 'in_progress'", [student.pk]
     else:
         where, params = "s.id = %s AND s.student_id = %s", [session_id, student.pk]
+        if problem_id is not None:
+            where, params = f"{where} AND sp.problem_id = %s", [*params, problem_id]
     try:
         rows = sql.fetch_all(_state_sql(where, for_answer) + suffix, params)
     except OperationalError as error:
         if suffix and getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
             raise SessionBusy from error
         raise
+    session_columns, session_fields = sql.columns(PracticeSession, "s")
     if not rows:
-        return None
-    _, session_fields = sql.columns(PracticeSession, "s")
+        if problem_id is None:
+            return None
+        found = sql.fetch_one(
+            f"SELECT {session_columns} FROM sessions s "  # noqa: S608 - model column names
+            "WHERE s.id = %s AND s.student_id = %s",
+            [session_id, student.pk],
+        )
+        if found is None:
+            return None
+        return SessionState(PracticeSession.from_db("default", session_fields, found), items=[])
     _, mastery_fields = sql.columns(TopicMastery, "m", _MASTERY_READ)
     _, streak_fields = sql.columns(Streak, "st", _STREAK_READ)
     width = len(session_fields)
@@ -186,8 +208,13 @@ def session_state(
         PracticeSession.from_db("default", session_fields, rows[0][:width]), items=[]
     )
     mastery_end = width + 15 + len(mastery_fields)
-    if for_answer and rows[0][mastery_end] is not None:
-        session.streak = Streak.from_db("default", streak_fields, rows[0][mastery_end:])
+    streak_end = mastery_end + len(streak_fields)
+    if for_answer:
+        session.answered_count = rows[0][streak_end]
+        if rows[0][mastery_end] is not None:
+            session.streak = Streak.from_db(
+                "default", streak_fields, rows[0][mastery_end:streak_end]
+            )
     contents = problem_contents((row[width], row[width + 2]) for row in rows)
     for row in rows:
         (

@@ -186,6 +186,20 @@ def test_answer_to_a_problem_outside_the_session_is_refused(client, library):
     assert Response.objects.count() == 0
 
 
+def test_a_hint_for_a_problem_outside_the_session_or_in_no_session_is_refused(client, library):
+    session = _start(client)
+    in_session = {p["problem_id"] for p in session["problems"]}
+    outside = next(p.pk for p in library if p.pk not in in_session)
+    response = _hint(client, session["id"], outside)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "problem_not_in_session"
+    missing = _hint(client, session["id"] + 1000, next(iter(in_session)))
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    missing = _answer(client, session["id"] + 1000, next(iter(in_session)), "1")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    assert not HintView.objects.exists() and not Response.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

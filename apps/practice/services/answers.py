@@ -125,12 +125,17 @@ def _answer(
     *,
     wait: bool,
 ) -> AnswerOutcome | _NeedsJudging:
-    """One statement locks and reads the session with its problems, answers, hints seen, the
-    mastery rows of their topics and the student's streak; one more writes the response, both
-    ratings, the mastery row, the streak (when the answer completes the session) and the
-    session (`sql.execute_together`)."""
+    """One statement locks and reads the session with the problem, its answer, hints seen and
+    the mastery row of its topic, the student's streak and the session's answers so far; one
+    more writes the response, both ratings, the mastery row, the streak (when the answer
+    completes the session) and the session (`sql.execute_together`)."""
     session = session_state(
-        student=student, session_id=session_id, lock=True, wait=wait, for_answer=True
+        student=student,
+        session_id=session_id,
+        lock=True,
+        wait=wait,
+        for_answer=True,
+        problem_id=problem_id,
     )
     if session is None:
         raise not_found()

@@ -61,7 +61,9 @@ def session_hint(
 def _hint(
     student: Student, session_id: int, problem_id: int, now: dt.datetime, *, asked: bool, wait: bool
 ) -> HintShown | _NeedsHints:
-    session = session_state(student=student, session_id=session_id, lock=True, wait=wait)
+    session = session_state(
+        student=student, session_id=session_id, lock=True, wait=wait, problem_id=problem_id
+    )
     if session is None:
         raise not_found()
     item = item_of(session, problem_id)
