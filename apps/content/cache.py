@@ -91,12 +91,16 @@ def problem_contents(wanted: Iterable[tuple[int, int]]) -> dict[int, ProblemCont
             missing.append(problem_id)
     if missing:
         loaded = _load(missing)
-        with _lock:
-            if len(_entries) + len(loaded) > MAX_ENTRIES:
-                _entries.clear()
-            _entries.update(loaded)
+        _keep(loaded)
         found.update(loaded)
     return found
+
+
+def _keep(loaded: dict[int, ProblemContent]) -> None:
+    with _lock:
+        if len(_entries) + len(loaded) > MAX_ENTRIES:
+            _entries.clear()
+        _entries.update(loaded)
 
 
 def warm(limit: int = WARM_LIMIT) -> int:
@@ -107,10 +111,7 @@ def warm(limit: int = WARM_LIMIT) -> int:
     loaded: dict[int, ProblemContent] = {}
     for start in range(0, len(ids), _LOAD_BATCH):
         loaded.update(_load(ids[start : start + _LOAD_BATCH]))
-    with _lock:
-        if len(_entries) + len(loaded) > MAX_ENTRIES:
-            _entries.clear()
-        _entries.update(loaded)
+    _keep(loaded)
     return len(loaded)
 
 

@@ -14,15 +14,13 @@ def fillfactor(table: str, percent: int) -> migrations.RunPython:
     without waiting for VACUUM. Pages written before keep their rows until they are rewritten
     (VACUUM FULL) or freed. Other databases: nothing (the setting is PostgreSQL's)."""
 
-    def apply(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            quoted = schema_editor.quote_name(table)
-            schema_editor.execute(f"ALTER TABLE {quoted} SET (fillfactor = {int(percent)})")
+    def storage(setting: str) -> Any:
+        def run(apps: Any, schema_editor: Any) -> None:
+            if schema_editor.connection.vendor == "postgresql":
+                schema_editor.execute(f"ALTER TABLE {schema_editor.quote_name(table)} {setting}")
 
-    def revert(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(
-                f"ALTER TABLE {schema_editor.quote_name(table)} RESET (fillfactor)"
-            )
+        return run
 
-    return migrations.RunPython(apply, revert)
+    return migrations.RunPython(
+        storage(f"SET (fillfactor = {int(percent)})"), storage("RESET (fillfactor)")
+    )

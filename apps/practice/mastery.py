@@ -97,18 +97,15 @@ def _midnight(day: dt.date) -> dt.datetime:
 def _schedule(
     state: MasteryState, result: str, today: dt.date, policy: ReviewPolicy
 ) -> MasteryState:
-    if state.stability is None or state.difficulty is None:
-        stability, difficulty, days = _review(None, None, today, today, result, today, policy)
-    else:
-        stability, difficulty, days = _review(
-            state.stability,
-            state.difficulty,
-            state.next_review or today,
-            state.last_practiced or today,
-            result,
-            today,
-            policy,
-        )
+    stability, difficulty, days = _review(
+        state.stability,
+        state.difficulty,
+        state.next_review or today,
+        state.last_practiced or today,
+        result,
+        today,
+        policy,
+    )
     return replace(
         state,
         stability=stability,
@@ -127,9 +124,10 @@ def _review(
     today: dt.date,
     policy: ReviewPolicy,
 ) -> tuple[float, float, int]:
-    """FSRS's review of one card (None: a first review): the new stability and difficulty,
-    and the days to the next review. A pure function of its arguments, kept for repeats: a
-    topic's first review on a given day and grade is the same for every student."""
+    """FSRS's review of one card (no stability or difficulty: a first review, whatever its
+    dates): the new stability and difficulty, and the days to the next review. A pure function
+    of its arguments, kept for repeats: a topic's first review on a given day and grade is the
+    same for every student."""
     if stability is None or difficulty is None:
         card = fsrs.Card(card_id=0, state=fsrs.State.Learning, step=0, due=_midnight(today))
     else:
