@@ -9,6 +9,7 @@ Only plain column reads and standard SQL belong here; anything else stays in the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -223,3 +224,31 @@ def execute_together(statements: Sequence[Statement]) -> None:
     clauses = ", ".join(f"w{n} AS ({statement})" for n, (statement, _) in enumerate(firsts))
     params = [value for _, values in firsts for value in values]
     execute(f"WITH {clauses} {last}", [*params, *last_params])
+
+
+_INSERT_VALUES = re.compile(r"(INSERT INTO [^(]+\([^)]*\)) VALUES \((.*)\)", re.DOTALL)
+
+
+def execute_guarded(guard: Statement, statements: Sequence[Statement]) -> bool:
+    """PostgreSQL: an UPDATE of one row whose WHERE holds only while nothing else has changed
+    that row (`guard`, e.g. on its `xmin`), and the writes that belong with it (each an
+    `INSERT … VALUES (…)` or an `UPDATE … WHERE …`), as one statement that writes all of them
+    if the guard updated its row (True) and none if not (False).
+
+    The guard's UPDATE waits for a concurrent writer of its row, then tests its WHERE on the
+    row as that writer left it (READ COMMITTED): a change committed after this statement began
+    fails it too, which a plain read of the row would not see."""
+    parts = []
+    for statement, _ in statements:
+        insert = _INSERT_VALUES.fullmatch(statement)
+        if insert is not None:
+            parts.append(f"{insert[1]} SELECT {insert[2]} FROM guard")  # noqa: S608 - ours
+        elif statement.startswith("UPDATE ") and " WHERE " in statement:
+            parts.append(f"{statement} AND EXISTS (SELECT FROM guard)")
+        else:
+            raise ValueError(f"not INSERT … VALUES or UPDATE … WHERE: {statement[:60]}")  # noqa: S608
+    clauses = "".join(f", w{n} AS ({part})" for n, part in enumerate(parts))
+    params = [*guard[1], *(value for _, values in statements for value in values)]
+    combined = f"WITH guard AS ({guard[0]} RETURNING 1){clauses} SELECT COUNT(*) FROM guard"  # noqa: S608
+    row = fetch_one(combined, params)
+    return bool(row and row[0])

@@ -89,6 +89,9 @@ class SessionState:
     # final answers so far (counted by the database: the items may be only the one answered)
     streak: Streak | None = None
     answered_count: int | None = None
+    # PostgreSQL: the session row's version as read (its `xmin`), which every change to the
+    # session, its answers or its hints moves on (`services.common`, optimistic writes)
+    version: str | None = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.session, name)
@@ -115,7 +118,7 @@ _STREAK_READ = ("id", "student", *Streak.STATE_FIELDS)
 
 
 @cache
-def _state_sql(where: str, for_answer: bool) -> str:
+def _state_sql(where: str, for_answer: bool, versioned: bool) -> str:
     session_columns, _ = sql.columns(PracticeSession, "s")
     mastery_columns, _ = sql.columns(TopicMastery, "m", _MASTERY_READ)
     streak_columns, _ = sql.columns(Streak, "st", _STREAK_READ)
@@ -129,6 +132,7 @@ def _state_sql(where: str, for_answer: bool) -> str:
         "(SELECT COUNT(*) FROM responses ra WHERE ra.session_id = s.id)"
         if for_answer
         else "",
+        ", s.xmin::text" if versioned else "",
         " FROM sessions s JOIN session_problems sp ON sp.session_id = s.id "
         "JOIN problems p ON p.id = sp.problem_id "
         "LEFT JOIN responses r ON r.session_id = s.id AND r.problem_id = sp.problem_id",
@@ -183,8 +187,9 @@ def session_state(
         where, params = "s.id = %s AND s.student_id = %s", [session_id, student.pk]
         if problem_id is not None:
             where, params = f"{where} AND sp.problem_id = %s", [*params, problem_id]
+    versioned = connection.vendor == "postgresql"
     try:
-        rows = sql.fetch_all(_state_sql(where, for_answer) + suffix, params)
+        rows = sql.fetch_all(_state_sql(where, for_answer, versioned) + suffix, params)
     except OperationalError as error:
         if suffix and getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
             raise SessionBusy from error
@@ -205,7 +210,9 @@ def session_state(
     _, streak_fields = sql.columns(Streak, "st", _STREAK_READ)
     width = len(session_fields)
     session = SessionState(
-        PracticeSession.from_db("default", session_fields, rows[0][:width]), items=[]
+        PracticeSession.from_db("default", session_fields, rows[0][:width]),
+        items=[],
+        version=rows[0][-1] if versioned else None,
     )
     mastery_end = width + 15 + len(mastery_fields)
     streak_end = mastery_end + len(streak_fields)

@@ -61,3 +61,43 @@ def test_some_columns_come_in_the_models_order_for_from_db():
     assert columns == 'm."id", m."topic_id", m."recent"'
     row = TopicMastery.from_db("default", attnames, [5, 2, "CX"])
     assert (row.pk, row.topic_id, row.recent) == (5, 2, "CX")
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="data-modifying WITH clauses")
+@pytest.mark.django_db
+def test_guarded_writes_are_made_all_together_or_not_at_all():
+    from apps.practice.models import Streak
+    from tests.practice.helpers import new_student
+
+    guarding, other = new_student(name="Rina"), new_student(grade=6)
+    writes = [
+        ("UPDATE students SET grade = 8 WHERE id = %s", [other.pk]),
+        sql.insert_statement(
+            Streak(
+                student=other,
+                current_streak=2,
+                longest_streak=2,
+                created_at=other.created_at,
+                updated_at=other.created_at,
+            )
+        ),
+    ]
+
+    def guard(name: str) -> sql.Statement:
+        return "UPDATE students SET name = name WHERE id = %s AND name = %s", [guarding.pk, name]
+
+    assert sql.execute_guarded(guard("someone else"), writes) is False
+    other.refresh_from_db()
+    assert other.grade == 6 and not Streak.objects.filter(student=other).exists()
+
+    assert sql.execute_guarded(guard("Rina"), writes) is True
+    other.refresh_from_db()
+    assert other.grade == 8 and Streak.objects.get(student=other).current_streak == 2
+
+
+def test_only_inserts_of_values_and_updates_of_rows_can_be_guarded():
+    with pytest.raises(ValueError, match="DELETE FROM streaks"):
+        sql.execute_guarded(
+            ("UPDATE students SET name = name WHERE id = 1", []),
+            [("DELETE FROM streaks WHERE id = %s", [1])],
+        )

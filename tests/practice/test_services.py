@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 import zoneinfo
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from apps.practice import services
 from apps.practice.models import HintView, PracticeSession, Response, Streak, StreakMilestone
@@ -166,12 +167,137 @@ def test_concurrent_hint_requests_hand_out_each_level_once():
     )
     results = _in_threads(
         4,
-        lambda: services.session_hint(
-            student=student, session_id=session.pk, problem_id=problem_id
-        ),
+        lambda: _hint(student, session.pk, problem_id),
     )
     levels = sorted(r.level for r in results if isinstance(r, services.HintShown))
     refused = [r for r in results if not isinstance(r, services.HintShown)]
     assert levels == [1, 2, 3]
     assert len(refused) == 1 and getattr(refused[0], "code", "") == "no_more_hints"
     assert HintView.objects.count() == 3
+
+
+# Answers and hints read the session without its lock and write only if the session row is the
+# version they read (PostgreSQL). These hold the row, as another request of the student's
+# would, until the request under test has read and is waiting to write; then make that other
+# request's change and let it go.
+
+
+def _backend_waits_for_a_lock(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+        row = cursor.fetchone()
+    return row is not None and row[0] == "Lock"
+
+
+def _run_while_the_session_is_held(session_id: int, work, meanwhile) -> tuple[object, object]:
+    """`work()` in a thread while this connection holds the session's row; once it waits for
+    the row, `meanwhile()` here, in the holder's transaction. What each returned (or raised)."""
+    started = threading.Event()
+    backend: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                backend["pid"] = cursor.fetchone()[0]
+            started.set()
+            backend["result"] = work()
+        except Exception as exc:  # the test inspects it
+            backend["result"] = exc
+        finally:
+            started.set()
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    with transaction.atomic():
+        PracticeSession.objects.select_for_update().get(pk=session_id)
+        thread.start()
+        started.wait(10)
+        for _ in range(500):
+            if _backend_waits_for_a_lock(backend["pid"]):
+                break
+            time.sleep(0.01)
+        else:
+            raise AssertionError(f"the request never waited for the session: {backend}")
+        done = meanwhile()
+    thread.join(10)
+    return backend["result"], done
+
+
+def _hint(student, session_id: int, problem_id: int):
+    return services.session_hint(student=student, session_id=session_id, problem_id=problem_id)
+
+
+def _answer_right(student, session_id: int, problem_id: int, *, seconds: int):
+    return services.session_answer(
+        student=student,
+        session_id=session_id,
+        problem_id=problem_id,
+        answer=right_answer(problem_id),
+        time_spent_seconds=seconds,
+        confidence="high",
+    )
+
+
+@pytest.fixture
+def started():
+    make_library()
+    student = new_student()
+    return student, services.session_start(student=student).session
+
+
+def _problem_with_hints(session: SessionState) -> int:
+    return next(item.problem_id for item in session.items if len(item.problem.hints) == 3)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_written_after_a_hint_of_its_problem_counts_that_hint(started):
+    student, session = started
+    problem_id = _problem_with_hints(session)
+
+    outcome, shown = _run_while_the_session_is_held(
+        session.pk,
+        lambda: _answer_right(student, session.pk, problem_id, seconds=20),
+        lambda: _hint(student, session.pk, problem_id),
+    )
+
+    assert isinstance(shown, services.HintShown) and shown.level == 1
+    assert isinstance(outcome, services.AnswerOutcome), outcome
+    assert Response.objects.get(session_id=session.pk, problem_id=problem_id).hints_used == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_hint_asked_while_its_problem_is_answered_is_refused(started):
+    student, session = started
+    problem_id = _problem_with_hints(session)
+
+    refused, outcome = _run_while_the_session_is_held(
+        session.pk,
+        lambda: _hint(student, session.pk, problem_id),
+        lambda: _answer_right(student, session.pk, problem_id, seconds=20),
+    )
+
+    assert isinstance(outcome, services.AnswerOutcome) and outcome.final
+    assert getattr(refused, "code", refused) == "already_answered"
+    assert not HintView.objects.filter(session_id=session.pk).exists()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_answers_of_one_session_at_once_both_count(started):
+    student, session = started
+    first, second = (item.problem_id for item in session.items[:2])
+
+    later, earlier = _run_while_the_session_is_held(
+        session.pk,
+        lambda: _answer_right(student, session.pk, second, seconds=10),
+        lambda: _answer_right(student, session.pk, first, seconds=10),
+    )
+
+    assert isinstance(later, services.AnswerOutcome) and later.answered == 2
+    assert isinstance(earlier, services.AnswerOutcome) and earlier.answered == 1
+    stored = PracticeSession.objects.get(pk=session.pk)
+    assert (stored.problems_correct, stored.total_time_seconds) == (2, 20)

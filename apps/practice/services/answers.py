@@ -35,9 +35,10 @@ from apps.practice.services.common import (
     item_of,
     not_found,
     run_with_usable_keys,
+    session_unchanged,
     usable_key,
 )
-from apps.practice.services.streaks import streak_record_practice
+from apps.practice.services.streaks import streak_reaches_milestone, streak_record_practice
 from apps.students.models import Student
 
 Status = PracticeSession.Status
@@ -85,9 +86,9 @@ def session_answer(
     transactions, never while the session row is locked."""
     at = now or timezone.now()
 
-    def attempt(judged: bool | None) -> AnswerOutcome | _NeedsJudging:
-        return run_with_usable_keys(
-            lambda wait: _answer(
+    def attempt(judged: bool | None) -> AnswerOutcome | _NeedsJudging | None:
+        def run(wait: bool, optimistic: bool = False) -> AnswerOutcome | _NeedsJudging | None:
+            return _answer(
                 student,
                 session_id,
                 problem_id,
@@ -97,8 +98,13 @@ def session_answer(
                 at,
                 judged,
                 wait=wait,
+                optimistic=optimistic,
             )
-        )
+
+        def optimistic() -> AnswerOutcome | _NeedsJudging | None:
+            return run(False, optimistic=True)
+
+        return run_with_usable_keys(run, optimistic)
 
     outcome = attempt(None)
     if isinstance(outcome, _NeedsJudging):
@@ -124,15 +130,22 @@ def _answer(
     judged: bool | None,
     *,
     wait: bool,
-) -> AnswerOutcome | _NeedsJudging:
+    optimistic: bool = False,
+) -> AnswerOutcome | _NeedsJudging | None:
     """One statement locks and reads the session with the problem, its answer, hints seen and
     the mastery row of its topic, the student's streak and the session's answers so far; one
     more writes the response, both ratings, the mastery row, the streak (when the answer
-    completes the session) and the session (`sql.execute_together`)."""
+    completes the session) and the session (`sql.execute_together`).
+
+    `optimistic`: the read takes no lock and the write happens only if the session row is
+    still the version read (`sql.execute_guarded`); None if it is not, and for an answer whose
+    session completion reaches a streak milestone (recorded once per student, under the lock),
+    so that `run_with_usable_keys` runs the locked path. Every refusal holds whichever way the
+    session was read: answers and expiry only move one way."""
     session = session_state(
         student=student,
         session_id=session_id,
-        lock=True,
+        lock=not optimistic,
         wait=wait,
         for_answer=True,
         problem_id=problem_id,
@@ -167,6 +180,10 @@ def _answer(
     if check.verdict in (Verdict.UNPARSEABLE, Verdict.NOT_SIMPLIFIED):
         return AnswerOutcome(session, item.problem, key, check, False, answered, answer)
 
+    today = local_date(student, now)
+    completes = answered + 1 == PROBLEMS_PER_SESSION
+    if optimistic and completes and streak_reaches_milestone(session.streak, today):
+        return None  # recorded once per student: under the lock
     is_correct = check.verdict is Verdict.CORRECT
     feedback = None
     if not is_correct and item.problem.feedback:  # from the cached content: no query
@@ -198,12 +215,13 @@ def _answer(
     record.problems_correct += int(is_correct)
     record.total_time_seconds += time_spent_seconds
     record.updated_at = now
+    rated = None
     if not student.is_demo:  # the content team trying problems says nothing about them
-        writes += _rate(student, item, is_correct)
-    today = local_date(student, now)
+        rated = _rate(student, item, is_correct)
+        writes += rated.writes
     writes.append(_record_mastery(student, item, is_correct, today, now))
     fields = ["problems_correct", "total_time_seconds", "updated_at"]
-    if answered == PROBLEMS_PER_SESSION:
+    if completes:
         record.status = Status.COMPLETED
         record.completed_at = now
         change, streak_writes = streak_record_practice(
@@ -214,12 +232,24 @@ def _answer(
         record.freeze_used = change.freeze_used
         record.milestone_reached = change.milestone
         fields += ["status", "completed_at", "streak_after", "freeze_used", "milestone_reached"]
-    writes.append(sql.update_statement(record, fields))
-    sql.execute_together(writes)
+    update = sql.update_statement(record, fields)
+    if not sql.combines_writes():
+        sql.execute_together([*writes, update])
+    elif not sql.execute_guarded(session_unchanged(session, update), writes):
+        return None  # only without the lock: under it the row is the version read
+    if rated is not None:  # the request's student, as the writes left them
+        student.ability += rated.ability_delta
+        student.rated_answers += 1
     return AnswerOutcome(session, item.problem, key, check, True, answered, answer, feedback)
 
 
-def _rate(student: Student, item: SessionItem, is_correct: bool) -> list[sql.Statement]:
+@dataclass(frozen=True)
+class _Rated:
+    ability_delta: float
+    writes: list[sql.Statement]
+
+
+def _rate(student: Student, item: SessionItem, is_correct: bool) -> _Rated:
     update = rate_answer(
         ability=student.ability,
         student_answers=student.rated_answers,
@@ -228,21 +258,22 @@ def _rate(student: Student, item: SessionItem, is_correct: bool) -> list[sql.Sta
         is_correct=is_correct,
         hints_used=item.hints_used,
     )
-    student.ability += update.ability_delta
-    student.rated_answers += 1
     # Relative updates: other students may be rating the same problem at the same moment.
-    return [
-        (
-            "UPDATE students SET ability = ability + %s, rated_answers = rated_answers + 1 "
-            "WHERE id = %s",
-            [update.ability_delta, student.pk],
-        ),
-        (
-            "UPDATE problems SET rating = rating + %s, rated_answers = rated_answers + 1 "
-            "WHERE id = %s",
-            [update.rating_delta, item.problem_id],
-        ),
-    ]
+    return _Rated(
+        update.ability_delta,
+        [
+            (
+                "UPDATE students SET ability = ability + %s, rated_answers = rated_answers + 1 "
+                "WHERE id = %s",
+                [update.ability_delta, student.pk],
+            ),
+            (
+                "UPDATE problems SET rating = rating + %s, rated_answers = rated_answers + 1 "
+                "WHERE id = %s",
+                [update.rating_delta, item.problem_id],
+            ),
+        ],
+    )
 
 
 def _record_mastery(

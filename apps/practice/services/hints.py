@@ -19,6 +19,7 @@ from apps.practice.services.common import (
     item_of,
     not_found,
     run_with_usable_keys,
+    session_unchanged,
     usable_key,
 )
 from apps.students.models import Student
@@ -46,23 +47,45 @@ def session_hint(
     request path when a worker runs (this student gets what exists, or 409 no_more_hints),
     before this answer when there is none (no broker: the task runs in-process)."""
     at = now or timezone.now()
-    shown = run_with_usable_keys(
-        lambda wait: _hint(student, session_id, problem_id, at, asked=False, wait=wait)
-    )
+
+    def attempt(asked: bool) -> HintShown | _NeedsHints | None:
+        def run(wait: bool, optimistic: bool = False) -> HintShown | _NeedsHints | None:
+            return _hint(
+                student, session_id, problem_id, at, asked=asked, wait=wait, optimistic=optimistic
+            )
+
+        def optimistic() -> HintShown | _NeedsHints | None:
+            return run(False, optimistic=True)
+
+        return run_with_usable_keys(run, optimistic)
+
+    shown = attempt(False)
     if isinstance(shown, _NeedsHints):
         extensions.request_hints(problem_id=problem_id, student=student, session_id=session_id)
-        shown = run_with_usable_keys(
-            lambda wait: _hint(student, session_id, problem_id, at, asked=True, wait=wait)
-        )
+        shown = attempt(True)
     assert isinstance(shown, HintShown)  # noqa: S101 - a second pass never asks again
     return shown
 
 
 def _hint(
-    student: Student, session_id: int, problem_id: int, now: dt.datetime, *, asked: bool, wait: bool
-) -> HintShown | _NeedsHints:
+    student: Student,
+    session_id: int,
+    problem_id: int,
+    now: dt.datetime,
+    *,
+    asked: bool,
+    wait: bool,
+    optimistic: bool = False,
+) -> HintShown | _NeedsHints | None:
+    """Under the session's row lock, or `optimistic`: read without it and write only if the
+    session is unchanged (None if it changed: `run_with_usable_keys`). Every refusal holds
+    whichever way it was read: answers, expiry and hints seen only move one way."""
     session = session_state(
-        student=student, session_id=session_id, lock=True, wait=wait, problem_id=problem_id
+        student=student,
+        session_id=session_id,
+        lock=not optimistic,
+        wait=wait,
+        problem_id=problem_id,
     )
     if session is None:
         raise not_found()
@@ -81,10 +104,14 @@ def _hint(
     seen = item.hints_used
     if seen >= len(hints):
         raise Conflict(_("There are no more hints for this problem."), code="no_more_hints")
-    sql.execute(
+    seen_now: sql.Statement = (
         "INSERT INTO hint_views (session_id, problem_id, level, viewed_at) VALUES (%s, %s, %s, %s)",
         [session.pk, problem_id, seen + 1, now],
     )
+    if not sql.combines_writes():
+        sql.execute(*seen_now)
+    elif not sql.execute_guarded(session_unchanged(session), [seen_now]):
+        return None  # only without the lock: under it the row is the version read
     return HintShown(
         problem=item.problem, hint=hints[seen], level=seen + 1, remaining=len(hints) - seen - 1
     )

@@ -10,6 +10,13 @@ from apps.practice.models import Streak, StreakMilestone
 from apps.students.models import Student
 
 
+def streak_reaches_milestone(streak: Streak | None, today: dt.date) -> bool:
+    """Whether a session completed on `today` takes the streak (`streak`, as read with the
+    session) to a milestone."""
+    state = (streak or Streak()).as_state()
+    return streak_rules.record_practice(state, today).milestone is not None
+
+
 def streak_record_practice(
     *, student: Student, streak: Streak | None, today: dt.date, now: dt.datetime
 ) -> tuple[streak_rules.StreakChange, list[sql.Statement]]:
