@@ -91,9 +91,10 @@ class PracticeSession(TimeStampedModel):
                 name="uq_sessions_one_in_progress_per_student",
             ),
         ]
+        # No index on status alone: the sessions still in progress, which the worker's expiry
+        # looks for, are the partial unique index above.
         indexes = [
             models.Index(fields=["student", "created_at"], name="idx_sessions_student_created"),
-            models.Index(fields=["status"], name="idx_sessions_status"),
         ]
 
     def __str__(self) -> str:

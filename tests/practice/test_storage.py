@@ -91,5 +91,5 @@ def test_a_session_of_answers_updates_every_row_in_place():
     assert changed["students"] == (4, 4)
     assert changed["topic_mastery"] == (mastery_updates, mastery_updates) != (0, 0)
     # Each answer updates the session; the last one also completes it, which changes its
-    # status (indexed: idx_sessions_status, and the one-open-session rule).
+    # status (the column of the one-open-session rule's partial index).
     assert changed["sessions"] == (4, 3)
