@@ -12,6 +12,7 @@ import datetime as dt
 import random
 from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -129,23 +130,18 @@ def _selection_inputs(
     student: Student, now: dt.datetime
 ) -> tuple[dict[int, PoolEntry], dict[int, dt.date], dict[int, TopicStanding]]:
     """What the choice needs: the usable problems of the grade (`selection_pool`, read at most
-    every PRACTICE_POOL_SECONDS by this process), then two indexed reads: the problems seen
-    within the look-back window and the student's mastery per topic."""
+    every PRACTICE_POOL_SECONDS by this process), then the problems seen within the look-back
+    window and the student's mastery per topic (`_history`: two indexed reads, in one
+    statement on PostgreSQL)."""
     assert student.grade is not None  # noqa: S101 - checked by session_start
     pool = {
         entry.id: entry for entry in selection_pool(student.grade, settings.PRACTICE_POOL_SECONDS)
     }
     since = now - dt.timedelta(days=settings.PRACTICE_RECENT_DAYS)
+    seen, mastery = _history(student, since)
     last_seen: dict[int, dt.date] = {}
-    # A session is created as it starts (created_at = started_at), so the (student, created_at)
-    # index finds the window's sessions without reading the rest of a long history.
     days: dict[dt.datetime, dt.date] = {}  # a session's five problems share its start
-    for pid, started_at in sql.fetch_all(
-        "SELECT sp.problem_id, s.started_at FROM sessions s "
-        "JOIN session_problems sp ON sp.session_id = s.id "
-        "WHERE s.student_id = %s AND s.created_at >= %s",
-        [student.pk, since],
-    ):
+    for pid, started_at in seen:
         day = days.get(started_at)
         if day is None:
             day = days[started_at] = local_date(student, started_at)
@@ -157,13 +153,44 @@ def _selection_inputs(
             accuracy=correct / attempts if attempts else None,
             next_review=next_review,
         )
-        for topic_id, level, attempts, correct, next_review in sql.fetch_all(
-            "SELECT topic_id, level, attempts, correct, next_review_date FROM topic_mastery "
-            "WHERE student_id = %s",
-            [student.pk],
-        )
+        for topic_id, level, attempts, correct, next_review in mastery
     }
     return pool, last_seen, topics
+
+
+# A session is created as it starts (created_at = started_at), so the (student, created_at)
+# index finds the window's sessions without reading the rest of a long history.
+_SEEN = (
+    "FROM sessions s JOIN session_problems sp ON sp.session_id = s.id "
+    "WHERE s.student_id = %s AND s.created_at >= %s"
+)
+_MASTERY = "FROM topic_mastery WHERE student_id = %s"
+_MASTERY_COLUMNS = ("topic_id", "level", "attempts", "correct", "next_review_date")
+# PostgreSQL: both in one round trip, each as arrays in a row of its own aggregate.
+_HISTORY = (
+    "SELECT w.*, m.* FROM "  # noqa: S608 - constant SQL
+    f"(SELECT array_agg(sp.problem_id), array_agg(s.started_at) {_SEEN}) w, "
+    f"(SELECT {', '.join(f'array_agg({c})' for c in _MASTERY_COLUMNS)} {_MASTERY}) m"
+)
+
+
+def _history(
+    student: Student, since: dt.datetime
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The (problem, session start) pairs of the student's sessions since `since`, and their
+    mastery rows (`_MASTERY_COLUMNS`)."""
+    if not sql.combines_writes():
+        return (
+            sql.fetch_all(f"SELECT sp.problem_id, s.started_at {_SEEN}", [student.pk, since]),
+            sql.fetch_all(f"SELECT {', '.join(_MASTERY_COLUMNS)} {_MASTERY}", [student.pk]),
+        )
+    row = sql.fetch_one(_HISTORY, [student.pk, since, student.pk])
+    assert row is not None  # noqa: S101 - two aggregates: always one row
+    seen, mastery = row[:2], row[2:]
+    return (
+        list(zip(*(column or [] for column in seen), strict=True)),
+        list(zip(*(column or [] for column in mastery), strict=True)),
+    )
 
 
 def _choose(
