@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.db import connection
@@ -229,6 +229,17 @@ def execute_together(statements: Sequence[Statement]) -> None:
 _INSERT_VALUES = re.compile(r"(INSERT INTO [^(]+\([^)]*\)) VALUES \((.*)\)", re.DOTALL)
 
 
+@lru_cache(maxsize=256)
+def _guarded(statement: str) -> str:
+    """`statement` made to write only where the guard matched (the same few texts recur)."""
+    insert = _INSERT_VALUES.fullmatch(statement)
+    if insert is not None:
+        return f"{insert[1]} SELECT {insert[2]} FROM guard"  # noqa: S608 - our statements
+    if statement.startswith("UPDATE ") and " WHERE " in statement:
+        return f"{statement} AND EXISTS (SELECT FROM guard)"
+    raise ValueError(f"not INSERT … VALUES or UPDATE … WHERE: {statement[:60]}")  # noqa: S608
+
+
 def execute_guarded(guard: Statement, statements: Sequence[Statement]) -> bool:
     """PostgreSQL: an UPDATE of one row whose WHERE holds only while nothing else has changed
     that row (`guard`, e.g. on its `xmin`), and the writes that belong with it (each an
@@ -238,16 +249,9 @@ def execute_guarded(guard: Statement, statements: Sequence[Statement]) -> bool:
     The guard's UPDATE waits for a concurrent writer of its row, then tests its WHERE on the
     row as that writer left it (READ COMMITTED): a change committed after this statement began
     fails it too, which a plain read of the row would not see."""
-    parts = []
-    for statement, _ in statements:
-        insert = _INSERT_VALUES.fullmatch(statement)
-        if insert is not None:
-            parts.append(f"{insert[1]} SELECT {insert[2]} FROM guard")  # noqa: S608 - ours
-        elif statement.startswith("UPDATE ") and " WHERE " in statement:
-            parts.append(f"{statement} AND EXISTS (SELECT FROM guard)")
-        else:
-            raise ValueError(f"not INSERT … VALUES or UPDATE … WHERE: {statement[:60]}")  # noqa: S608
-    clauses = "".join(f", w{n} AS ({part})" for n, part in enumerate(parts))
+    clauses = "".join(
+        f", w{n} AS ({_guarded(statement)})" for n, (statement, _) in enumerate(statements)
+    )
     params = [*guard[1], *(value for _, values in statements for value in values)]
     combined = f"WITH guard AS ({guard[0]} RETURNING 1){clauses} SELECT COUNT(*) FROM guard"  # noqa: S608
     row = fetch_one(combined, params)
