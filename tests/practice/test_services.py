@@ -7,6 +7,7 @@ import datetime as dt
 import threading
 import time
 import zoneinfo
+from typing import Any
 
 import pytest
 from django.db import connection, connections, transaction
@@ -194,7 +195,7 @@ def _run_while_the_session_is_held(session_id: int, work, meanwhile) -> tuple[ob
     """`work()` in a thread while this connection holds the session's row; once it waits for
     the row, `meanwhile()` here, in the holder's transaction. What each returned (or raised)."""
     started = threading.Event()
-    backend: dict[str, object] = {}
+    backend: dict[str, Any] = {}
 
     def run() -> None:
         try:
