@@ -190,8 +190,10 @@ class _Replay:
                 )
                 if profile is not None:
                     profile.disable()
+                # The CPU interval inside the wall one: ended first, as it began last.
+                cpu = time.thread_time() - cpu
                 walls.append(time.perf_counter() - started)
-                cpus.append(time.thread_time() - cpu)
+                cpus.append(cpu)
             if response.status_code >= 400:
                 raise CommandError(f"{run.name}: {response.status_code} {response.content[:200]!r}")
             sqls.append(waits.seconds)
