@@ -87,8 +87,8 @@ def session_answer(
     at = now or timezone.now()
 
     def attempt(judged: bool | None) -> AnswerOutcome | _NeedsJudging | None:
-        def run(wait: bool, optimistic: bool = False) -> AnswerOutcome | _NeedsJudging | None:
-            return _answer(
+        return run_with_usable_keys(
+            lambda wait, optimistic: _answer(
                 student,
                 session_id,
                 problem_id,
@@ -100,11 +100,7 @@ def session_answer(
                 wait=wait,
                 optimistic=optimistic,
             )
-
-        def optimistic() -> AnswerOutcome | _NeedsJudging | None:
-            return run(False, optimistic=True)
-
-        return run_with_usable_keys(run, optimistic)
+        )
 
     outcome = attempt(None)
     if isinstance(outcome, _NeedsJudging):
@@ -280,8 +276,8 @@ def _record_mastery(
     student: Student, item: SessionItem, is_correct: bool, today: dt.date, now: dt.datetime
 ) -> sql.Statement:
     """One write: the row came with the session. A student's answers are serialised by their
-    session's row lock (one open session per student), so nothing else writes this row
-    meanwhile; the unique constraint stands behind that."""
+    session's row (one open session per student: its lock, or the guard on its version), so
+    nothing else writes this row meanwhile; the unique constraint stands behind that."""
     row = item.mastery
     state = mastery_rules.record_answer(
         row.as_state() if row is not None else mastery_rules.MasteryState(),

@@ -85,22 +85,22 @@ def item_of(session: SessionState, problem_id: int) -> SessionItem:
     return item
 
 
-def run_with_usable_keys(work: Callable[[bool], T], optimistic: Callable[[], T] | None = None) -> T:
-    """`atomic_retrying_a_lost_race(work)`, where a problem whose key turns out unusable is
-    flagged for the content team (after the rollback) and answered 409 problem_unavailable in
-    the student's language, never a 500.
+def run_with_usable_keys(work: Callable[[bool, bool], T]) -> T:
+    """`work(wait, optimistic)` under `atomic_retrying_a_lost_race`, where a problem whose key
+    turns out unusable is flagged for the content team (after the rollback) and answered 409
+    problem_unavailable in the student's language, never a 500.
 
-    On PostgreSQL `optimistic` goes first when given: the session read without its lock and
-    the writes in one statement that makes them only if the session row is still the version
-    read (`session_unchanged`): two round trips instead of four (no BEGIN, no COMMIT). It
-    returns None when the row changed meanwhile (another request of the student's came first),
-    or when its work needs the lock: then `work` runs, under the lock."""
+    On PostgreSQL `work(False, True)` goes first: the session read without its lock and the
+    writes in one statement that makes them only if the session row is still the version read
+    (`session_unchanged`): two round trips instead of four (no BEGIN, no COMMIT). It returns
+    None when the row changed meanwhile (another request of the student's came first), or when
+    its work needs the lock: then `work(wait, False)` runs, under the lock."""
     try:
-        if optimistic is not None and sql.combines_writes():
-            done = _optimistically(optimistic)
+        if sql.combines_writes():
+            done = _optimistically(lambda: work(False, True))
             if done is not None:
                 return done
-        return atomic_retrying_a_lost_race(work)  # None only from the optimistic path
+        return atomic_retrying_a_lost_race(lambda wait: work(wait, False))
     except UnusableKey as unusable:
         content_services.problem_flag_unusable(problem_id=unusable.problem_id)
         raise Conflict(

@@ -49,15 +49,11 @@ def session_hint(
     at = now or timezone.now()
 
     def attempt(asked: bool) -> HintShown | _NeedsHints | None:
-        def run(wait: bool, optimistic: bool = False) -> HintShown | _NeedsHints | None:
-            return _hint(
+        return run_with_usable_keys(
+            lambda wait, optimistic: _hint(
                 student, session_id, problem_id, at, asked=asked, wait=wait, optimistic=optimistic
             )
-
-        def optimistic() -> HintShown | _NeedsHints | None:
-            return run(False, optimistic=True)
-
-        return run_with_usable_keys(run, optimistic)
+        )
 
     shown = attempt(False)
     if isinstance(shown, _NeedsHints):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -179,7 +179,7 @@ def _history(
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The (problem, session start) pairs of the student's sessions since `since`, and their
     mastery rows (`_MASTERY_COLUMNS`)."""
-    if not sql.combines_writes():
+    if connection.vendor != "postgresql":
         return (
             sql.fetch_all(f"SELECT sp.problem_id, s.started_at {_SEEN}", [student.pk, since]),
             sql.fetch_all(f"SELECT {', '.join(_MASTERY_COLUMNS)} {_MASTERY}", [student.pk]),

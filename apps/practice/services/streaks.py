@@ -22,10 +22,11 @@ def streak_record_practice(
 ) -> tuple[streak_rules.StreakChange, list[sql.Statement]]:
     """Count a completed session on the student's local date `today`: the change, and the
     statement that writes the student's streak row (`streak`, as read with the session; None
-    if they have none yet), for the caller to run with its own writes. Called with the
-    session row locked, which serialises a student's completions; the one-to-one constraint
-    stands behind that. A milestone reached is recorded at once (celebrated only the first
-    time)."""
+    if they have none yet), for the caller to run with its own writes. A student's completions
+    are serialised by their session row: the caller holds its lock, or writes only if the row
+    is unchanged (`sql.execute_guarded`; then never for a milestone, see
+    `streak_reaches_milestone`); the one-to-one constraint stands behind that. A milestone
+    reached is recorded here at once (celebrated only the first time)."""
     row = streak or Streak(student=student, created_at=now)
     change = streak_rules.record_practice(row.as_state(), today)
     if not change.counted:
