@@ -65,7 +65,6 @@ def choose_problems(
         by_topic.setdefault(candidate.topic_id, []).append(candidate)
     for problems in by_topic.values():
         rng.shuffle(problems)  # random tie-break, then a stable sort keeps it
-        problems.sort(key=lambda c: abs(expected_success(ability, c.rating) - target))
 
     chosen: list[Candidate] = []
     taken: dict[int, int] = {}
@@ -73,7 +72,10 @@ def choose_problems(
     def take(topic_id: int, limit: int) -> bool:
         if len(chosen) >= count or taken.get(topic_id, 0) >= limit or not by_topic.get(topic_id):
             return False
-        chosen.append(by_topic[topic_id].pop(0))
+        problems = by_topic[topic_id]
+        if topic_id not in taken:  # ordered when first taken from: most topics never are
+            problems.sort(key=lambda c: abs(expected_success(ability, c.rating) - target))
+        chosen.append(problems.pop(0))
         taken[topic_id] = taken.get(topic_id, 0) + 1
         return True
 

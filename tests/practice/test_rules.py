@@ -291,3 +291,14 @@ def test_the_problem_nearest_the_target_success_is_preferred():
     ]
     assert _choose(one_topic, count=1) == [1]  # expected success at -1.1 is closest to 0.75
     assert len(chosen) == 1
+
+
+def test_a_topic_gives_its_problems_nearest_the_target_first():
+    one_topic = [
+        selection.Candidate(problem_id=n, topic_id=0, rating=r)
+        for n, r in enumerate([-3.0, -1.1, 0.0, 3.0, -0.9])
+    ]
+    # Expected successes 0.95, 0.75, 0.5, 0.05, 0.71: the nearest two, easiest first.
+    for seed in range(5):
+        assert _choose(one_topic, count=2, seed=seed) == [1, 4]
+    assert _choose(one_topic, count=3, per_topic=3) == [0, 1, 4]

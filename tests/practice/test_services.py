@@ -4,6 +4,7 @@ and races between concurrent requests (PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import time
 import zoneinfo
@@ -302,3 +303,20 @@ def test_two_answers_of_one_session_at_once_both_count(started):
     assert isinstance(earlier, services.AnswerOutcome) and earlier.answered == 1
     stored = PracticeSession.objects.get(pk=session.pk)
     assert (stored.problems_correct, stored.total_time_seconds) == (2, 20)
+
+
+def test_a_forked_worker_breaks_the_choices_ties_unlike_its_parent():
+    """Starts share one tie-breaking generator per process; gunicorn forks its workers from
+    one parent, so each child must reseed its copy or both would choose alike."""
+    from apps.practice.services import sessions
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its first draw, then out without running the parent's cleanup
+        os.write(write, repr(sessions._TIE_BREAKS.random()).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    child = float(os.read(read, 64))
+    os.close(read)
+    assert sessions._TIE_BREAKS.random() != child
