@@ -115,14 +115,45 @@ def warm(limit: int = WARM_LIMIT) -> int:
     return len(loaded)
 
 
+# The key columns (answer_type, answer, answer_bn, accepted_answers, tolerance, simplest_form)
+# as read with a session.
+KeyColumns = tuple[str, str, str, str, str, bool]
+
+# Per problem, the version and key columns whose key this process last found usable (the
+# content rules, checked by practice before a hint or an answer). A statement may presume the
+# key usable while the problem row still holds that version and those columns, which it must
+# check itself (practice.services.hints does, in its one-statement hint).
+_usable_keys: dict[int, tuple[int, KeyColumns]] = {}
+
+
+def key_found_usable(problem_id: int, version: int, columns: KeyColumns) -> None:
+    if _usable_keys.get(problem_id) != (version, columns):
+        _usable_keys[problem_id] = (version, columns)
+
+
+def usable_key_found(problem_id: int) -> tuple[ProblemContent, KeyColumns] | None:
+    """The content (at its version) and the key columns of the problem's last key found
+    usable here, while this process holds that content."""
+    found = _usable_keys.get(problem_id)
+    if found is None:
+        return None
+    entry = _entries.get(problem_id)
+    if entry is None or entry.version != found[0]:
+        return None
+    return entry, found[1]
+
+
 def forget(problem_id: int | None = None) -> None:
-    """Drop one problem's copy, or every copy and every pool (tests; a library reload)."""
+    """Drop one problem's copy, or every copy and every pool (tests; a library reload), and
+    what was found of their keys."""
     with _lock:
         if problem_id is None:
             _entries.clear()
             _pools.clear()
+            _usable_keys.clear()
         else:
             _entries.pop(problem_id, None)
+            _usable_keys.pop(problem_id, None)
 
 
 @dataclass(frozen=True, slots=True)

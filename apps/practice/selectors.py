@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.content.cache import (
     FeedbackContent,
     HintContent,
+    KeyColumns,
     ProblemContent,
     answer_key,
     problem_contents,
@@ -50,7 +51,7 @@ class SessionItem:
     rating: float = 0.0
     rated_answers: int = 0
     # answer_type, answer, answer_bn, accepted_answers, tolerance, simplest_form, as just read
-    key_columns: tuple[str, str, str, str, str, bool] | None = None
+    key_columns: KeyColumns | None = None
     mastery: TopicMastery | None = None  # with_mastery: the student's row for this topic
 
     @property
@@ -127,12 +128,12 @@ def _state_sql(where: str, for_answer: bool, versioned: bool) -> str:
         "p.rated_answers, p.answer_type, p.answer, p.answer_bn, p.accepted_answers, p.tolerance, "
         "p.simplest_form, r.is_correct, r.student_answer, r.feedback_id, "
         "(SELECT COUNT(*) FROM hint_views hv "
-        "WHERE hv.session_id = s.id AND hv.problem_id = sp.problem_id)",
+        "WHERE hv.session_id = s.id AND hv.problem_id = sp.problem_id) AS hints_seen",
         f", {mastery_columns}, {streak_columns}, "  # noqa: S608 - model column names
         "(SELECT COUNT(*) FROM responses ra WHERE ra.session_id = s.id)"
         if for_answer
         else "",
-        ", s.xmin::text" if versioned else "",
+        ", s.xmin::text AS row_version" if versioned else "",
         " FROM sessions s JOIN session_problems sp ON sp.session_id = s.id "
         "JOIN problems p ON p.id = sp.problem_id "
         "LEFT JOIN responses r ON r.session_id = s.id AND r.problem_id = sp.problem_id",
@@ -181,19 +182,49 @@ def session_state(
         )
     elif locking:
         suffix = " FOR UPDATE OF s NOWAIT"
+    statement, params = session_state_statement(
+        student=student, session_id=session_id, for_answer=for_answer, problem_id=problem_id
+    )
+    try:
+        rows = sql.fetch_all(statement + suffix, params)
+    except OperationalError as error:
+        if suffix and getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            raise SessionBusy from error
+        raise
+    return session_state_from(
+        rows, student=student, session_id=session_id, for_answer=for_answer, problem_id=problem_id
+    )
+
+
+def session_state_statement(
+    *,
+    student: Student,
+    session_id: int | None = None,
+    for_answer: bool = False,
+    problem_id: int | None = None,
+) -> sql.Statement:
+    """`session_state`'s read (without a lock), for a caller that runs it inside a statement
+    of its own (on PostgreSQL its columns are named: `hints_seen`, `row_version`, the session's
+    and the problem's own), then hands the rows to `session_state_from`."""
     if session_id is None:
         where, params = "s.student_id = %s AND s.status = 'in_progress'", [student.pk]
     else:
         where, params = "s.id = %s AND s.student_id = %s", [session_id, student.pk]
         if problem_id is not None:
             where, params = f"{where} AND sp.problem_id = %s", [*params, problem_id]
+    return _state_sql(where, for_answer, connection.vendor == "postgresql"), params
+
+
+def session_state_from(
+    rows: list[tuple[Any, ...]],
+    *,
+    student: Student,
+    session_id: int | None = None,
+    for_answer: bool = False,
+    problem_id: int | None = None,
+) -> SessionState | None:
+    """The `SessionState` of the rows `session_state_statement` read (with its arguments)."""
     versioned = connection.vendor == "postgresql"
-    try:
-        rows = sql.fetch_all(_state_sql(where, for_answer, versioned) + suffix, params)
-    except OperationalError as error:
-        if suffix and getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
-            raise SessionBusy from error
-        raise
     session_columns, session_fields = sql.columns(PracticeSession, "s")
     if not rows:
         if problem_id is None:

@@ -340,6 +340,46 @@ def test_a_resumed_session_shows_the_hints_already_seen_in_the_students_language
     assert _hint(client, session["id"], problem_id).json()["level"] == 3
 
 
+def test_after_a_first_hint_the_next_ones_are_refused_for_the_same_reasons(client, library):
+    """On PostgreSQL a problem's hints after the first are read and written in one statement
+    (its key was found usable): it refuses what the first would have, and writes nothing."""
+    session = _start(client)
+    sid = session["id"]
+    with_hints = [p["problem_id"] for p in session["problems"] if p["hints_available"] == 3]
+    answered, expiring = with_hints[:2]
+    for problem_id in (answered, expiring):
+        assert _hint(client, sid, problem_id).json()["level"] == 1
+    assert _answer(client, sid, answered, right_answer(answered)).status_code == 200
+
+    refused = _hint(client, sid, answered)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "already_answered"
+    other = client_for(new_student())
+    stranger = _hint(other, sid, expiring)
+    assert stranger.status_code == 404 and stranger.json()["error"]["code"] == "not_found"
+    PracticeSession.objects.filter(pk=sid).update(expires_at=timezone.now())
+    late = _hint(client, sid, expiring)
+    assert late.status_code == 409 and late.json()["error"]["code"] == "session_expired"
+    assert HintView.objects.count() == 2
+
+
+def test_a_key_broken_after_a_first_hint_stops_the_next_one(client):
+    from django.db import connection
+
+    session = _start(client)
+    broken = next(
+        p["problem_id"]
+        for p in session["problems"]
+        if p["hints_available"] == 3 and p["answer_type"] == "numeric"
+    )
+    assert _hint(client, session["id"], broken).json()["level"] == 1
+    with connection.cursor() as cursor:  # past every rule, and without moving the version on
+        cursor.execute("UPDATE problems SET answer = %s WHERE id = %s", ["seven-ish", broken])
+    hint = _hint(client, session["id"], broken)
+    assert hint.status_code == 409 and hint.json()["error"]["code"] == "problem_unavailable"
+    assert HintView.objects.count() == 1
+    assert Problem.objects.get(pk=broken).unusable_since is not None
+
+
 def test_hints_are_throttled(client, settings):
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "hints": "2/minute"}
     session = _start(client)

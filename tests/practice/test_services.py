@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from apps.practice import services
 from apps.practice.models import HintView, PracticeSession, Response, Streak, StreakMilestone
@@ -303,6 +304,107 @@ def test_two_answers_of_one_session_at_once_both_count(started):
     assert isinstance(earlier, services.AnswerOutcome) and earlier.answered == 1
     stored = PracticeSession.objects.get(pk=session.pk)
     assert (stored.problems_correct, stored.total_time_seconds) == (2, 20)
+
+
+# After a problem's first hint this process has found its key usable, and the next hints are
+# read and written in one statement (PostgreSQL). The same races, through that statement: the
+# request under test must be seen to take it.
+
+
+@pytest.fixture
+def hinted(started):
+    student, session = started
+    problem_id = _problem_with_hints(session)
+    assert _hint(student, session.pk, problem_id).level == 1
+    return student, session, problem_id
+
+
+def _recording(work, statements: list[str]):
+    """`work`, with the statements it ran added to `statements` (whatever it returns or
+    raises)."""
+
+    def run():
+        with CaptureQueriesContext(connection) as captured:
+            try:
+                return work()
+            finally:
+                statements.extend(q["sql"] for q in captured.captured_queries)
+
+    return run
+
+
+def _took_one_statement_first(statements: list[str]) -> bool:
+    """Inside a transaction (the holder's) the statement comes within a savepoint."""
+    ran = [s for s in statements if "SAVEPOINT" not in s]
+    return bool(ran) and ran[0].startswith("WITH st AS (")
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_hint_in_one_statement_asked_while_its_problem_is_answered_is_refused(hinted):
+    student, session, problem_id = hinted
+    statements: list[str] = []
+
+    refused, outcome = _run_while_the_session_is_held(
+        session.pk,
+        _recording(lambda: _hint(student, session.pk, problem_id), statements),
+        lambda: _answer_right(student, session.pk, problem_id, seconds=20),
+    )
+
+    assert _took_one_statement_first(statements), statements
+    assert isinstance(outcome, services.AnswerOutcome) and outcome.final
+    assert getattr(refused, "code", refused) == "already_answered"
+    assert HintView.objects.filter(session_id=session.pk).count() == 1
+    assert Response.objects.get(session_id=session.pk).hints_used == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_hints_in_one_statement_at_once_hand_out_the_next_two_levels(hinted):
+    student, session, problem_id = hinted
+    statements: list[str] = []
+
+    later, earlier = _run_while_the_session_is_held(
+        session.pk,
+        _recording(lambda: _hint(student, session.pk, problem_id), statements),
+        lambda: _hint(student, session.pk, problem_id),
+    )
+
+    assert _took_one_statement_first(statements), statements
+    assert isinstance(earlier, services.HintShown) and earlier.level == 2
+    assert isinstance(later, services.HintShown) and later.level == 3, later
+    levels = HintView.objects.filter(session_id=session.pk).values_list("level", flat=True)
+    assert sorted(levels) == [1, 2, 3]
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_after_a_hint_in_one_statement_counts_it(hinted):
+    student, session, problem_id = hinted
+    statements: list[str] = []
+
+    outcome, shown = _run_while_the_session_is_held(
+        session.pk,
+        lambda: _answer_right(student, session.pk, problem_id, seconds=20),
+        _recording(lambda: _hint(student, session.pk, problem_id), statements),
+    )
+
+    assert _took_one_statement_first(statements), statements
+    assert isinstance(shown, services.HintShown) and shown.level == 2
+    assert isinstance(outcome, services.AnswerOutcome), outcome
+    assert Response.objects.get(session_id=session.pk, problem_id=problem_id).hints_used == 2
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_hints_in_one_statement_hand_out_each_level_once(hinted):
+    student, session, problem_id = hinted
+    results = _in_threads(3, lambda: _hint(student, session.pk, problem_id))
+    levels = sorted(r.level for r in results if isinstance(r, services.HintShown))
+    refused = [r for r in results if not isinstance(r, services.HintShown)]
+    assert levels == [2, 3], results
+    assert len(refused) == 1 and getattr(refused[0], "code", "") == "no_more_hints"
+    assert HintView.objects.count() == 3
 
 
 def test_a_forked_worker_breaks_the_choices_ties_unlike_its_parent():

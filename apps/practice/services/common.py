@@ -11,6 +11,7 @@ from typing import TypeVar
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from apps.content import cache as content_cache
 from apps.content import services as content_services
 from apps.content.checker import AnswerKey, key_problems
 from apps.core import sql
@@ -60,6 +61,8 @@ def usable_key(item: SessionItem) -> AnswerKey:
     key = item.key
     if not _usable(key):
         raise UnusableKey(item.problem_id)
+    if item.key_columns is not None:  # read with the session: as `item.key` was built
+        content_cache.key_found_usable(item.problem_id, item.problem.version, item.key_columns)
     return key
 
 
