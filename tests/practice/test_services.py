@@ -159,22 +159,22 @@ def test_concurrent_starts_open_one_session():
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_hint_requests_hand_out_each_level_once():
+@pytest.mark.parametrize("shown_before", [0, 1])
+def test_concurrent_hint_requests_hand_out_each_level_once(shown_before):
+    """From a fresh problem, and after a first hint (the next ones are one statement)."""
     make_library()
     student = new_student()
     session = services.session_start(student=student).session
-    problem_id = next(
-        item.problem_id
-        for item in session.session_problems.order_by("position")
-        if item.problem.hints.count() == 3
-    )
+    problem_id = _problem_with_hints(session)
+    for _ in range(shown_before):
+        _hint(student, session.pk, problem_id)
     results = _in_threads(
-        4,
+        4 - shown_before,
         lambda: _hint(student, session.pk, problem_id),
     )
     levels = sorted(r.level for r in results if isinstance(r, services.HintShown))
     refused = [r for r in results if not isinstance(r, services.HintShown)]
-    assert levels == [1, 2, 3]
+    assert levels == list(range(shown_before + 1, 4)), results
     assert len(refused) == 1 and getattr(refused[0], "code", "") == "no_more_hints"
     assert HintView.objects.count() == 3
 
@@ -393,18 +393,6 @@ def test_an_answer_after_a_hint_in_one_statement_counts_it(hinted):
     assert isinstance(shown, services.HintShown) and shown.level == 2
     assert isinstance(outcome, services.AnswerOutcome), outcome
     assert Response.objects.get(session_id=session.pk, problem_id=problem_id).hints_used == 2
-
-
-@postgres_only
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_hints_in_one_statement_hand_out_each_level_once(hinted):
-    student, session, problem_id = hinted
-    results = _in_threads(3, lambda: _hint(student, session.pk, problem_id))
-    levels = sorted(r.level for r in results if isinstance(r, services.HintShown))
-    refused = [r for r in results if not isinstance(r, services.HintShown)]
-    assert levels == [2, 3], results
-    assert len(refused) == 1 and getattr(refused[0], "code", "") == "no_more_hints"
-    assert HintView.objects.count() == 3
 
 
 def test_a_forked_worker_breaks_the_choices_ties_unlike_its_parent():
